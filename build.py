@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""nnlab's one entry point.
+
+    python3 build.py serve [--port 8000]   build the site and serve it on 127.0.0.1
+    python3 build.py test [pytest args]    build, then run every test (unit + browser)
+    python3 build.py build                 only assemble build/site
+
+Runs on a bare Python 3.11+: it makes its own venv (in the per-user cache),
+installs the pinned requirements and npm packages, and caches every download.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from buildsys import assemble, env
+from buildsys.common import ROOT, SITE_OUT, BuildError, say
+
+
+def build():
+    t0 = time.perf_counter()
+    env.check_python()
+    py = env.venv_python()
+    node_modules = env.npm_packages()
+    assemble.build_site(node_modules, py)
+    size = assemble.site_size() / 1e6
+    say(f"build/site ready: {size:.1f} MB in {time.perf_counter() - t0:.1f}s")
+    return py
+
+
+def cmd_serve(args):
+    from buildsys.serve import make_server
+    build()
+    server = make_server(SITE_OUT, args.port, verbose=args.verbose)
+    say(f"Serving nnlab at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("stopped")
+    return 0
+
+
+def cmd_test(args):
+    py = build()
+    browser = env.chromium()
+    test_env = dict(os.environ, NNLAB_SITE=str(SITE_OUT), PYTHONPATH=str(ROOT / "py"))
+    if browser:
+        test_env["NNLAB_CHROMIUM"] = str(browser)
+    say("[test] pytest")
+    done = env.in_venv(py, ["-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args],
+                       cwd=ROOT, env=test_env)
+    return done.returncode
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="assemble build/site")
+    serve = sub.add_parser("serve", help="build and serve the site")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--verbose", action="store_true", help="log every request")
+    test = sub.add_parser("test", help="build and run every test")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            build()
+            return 0
+        return {"serve": cmd_serve, "test": cmd_test}[args.command](args)
+    except BuildError as exc:
+        say(f"\nbuild.py: stage '{exc.stage}' failed: {exc}")
+        if exc.hint:
+            say(f"  what to do: {exc.hint}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

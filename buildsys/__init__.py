@@ -1,0 +1,1 @@
+"""Build machinery behind build.py: standard library only, so a bare Python can run it."""

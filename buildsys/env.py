@@ -1,0 +1,81 @@
+"""What the build and tests need on the machine: a venv, npm packages, a Chromium."""
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+from .common import ROOT, BuildError, Stage, cache_dir, python_tag, run, sha256_file, sha256_text
+
+REQUIREMENTS = ROOT / "requirements.txt"
+NPM_LOCK = ROOT / "package-lock.json"
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def venv_python():
+    """Create (once per requirements hash) the venv and return its python."""
+    key = sha256_text(python_tag(), REQUIREMENTS.read_bytes())[:12]
+    home = cache_dir() / f"venv-{python_tag()}-{key}"
+    py = home / "bin" / "python"
+    marker = home / ".nnlab-complete"
+    if marker.exists():
+        return py
+    with Stage("venv") as st:
+        st.note(f"creating {home} and installing requirements.txt")
+        if home.exists():
+            shutil.rmtree(home)
+        venv.EnvBuilder(with_pip=True).create(home)
+        hint = "check that PyPI is reachable, then run the command again"
+        run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+             "-r", REQUIREMENTS], "venv", hint)
+        marker.write_text("ok\n")
+    return py
+
+
+def npm_packages():
+    """`npm ci` when package-lock.json changed since the last install."""
+    marker = ROOT / "node_modules" / ".nnlab-lock-sha256"
+    want = sha256_file(NPM_LOCK)
+    if marker.exists() and marker.read_text().strip() == want:
+        return ROOT / "node_modules"
+    with Stage("npm") as st:
+        if shutil.which("npm") is None:
+            raise BuildError("npm", "npm is not installed",
+                             "install Node.js 18+ with npm (Debian: apt-get install nodejs npm)")
+        st.note("npm ci (packages pinned by package-lock.json)")
+        run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], "npm",
+            "check that the npm registry is reachable, then run the command again", cwd=ROOT)
+        marker.write_text(want + "\n")
+    return ROOT / "node_modules"
+
+
+def chromium():
+    """Path of a Chromium for the tests, installing Debian's package when we can."""
+    if os.environ.get("NNLAB_CHROMIUM"):
+        return Path(os.environ["NNLAB_CHROMIUM"])
+    if DEBIAN_CHROMIUM.exists():
+        return DEBIAN_CHROMIUM
+    with Stage("chromium") as st:
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            st.note("installing Debian's chromium package")
+            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+            hint = "install Chromium yourself (apt-get install chromium) or set NNLAB_CHROMIUM"
+            run(["apt-get", "update", "-q"], "chromium", hint, env=env)
+            run(["apt-get", "install", "-y", "-q", "chromium"], "chromium", hint, env=env)
+            return DEBIAN_CHROMIUM
+        st.note("no system Chromium: asking Playwright for its own browser")
+        run([venv_python(), "-m", "playwright", "install", "chromium"], "chromium",
+            "install Chromium (e.g. apt-get install chromium) or set NNLAB_CHROMIUM to its path")
+        return None  # Playwright finds its managed browser itself
+
+
+def check_python():
+    if sys.version_info < (3, 11):
+        raise BuildError("python", f"Python {sys.version.split()[0]} is too old",
+                         "run build.py with Python 3.11 or newer")
+
+
+def in_venv(py, args, **kw):
+    return subprocess.run([str(py), *map(str, args)], **kw)

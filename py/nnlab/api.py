@@ -1,0 +1,19 @@
+"""The worker's one handler table: request type -> function.
+
+Everything the page may ask of Python is listed here; see `nnlab.protocol` for
+the message format.
+"""
+
+from . import diag
+from .protocol import Server
+
+HANDLERS = {
+    "diag.versions": diag.versions,
+    "diag.matmul": diag.matmul_check,
+    "diag.scale": diag.scale,
+}
+
+
+def make_server():
+    """The object the browser worker drives: `submit(msg)`, `tick()`, `busy`."""
+    return Server(HANDLERS)
