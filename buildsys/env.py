@@ -63,7 +63,7 @@ def chromium():
             env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
             hint = "install Chromium yourself (apt-get install chromium) or set NNLAB_CHROMIUM"
             run(["apt-get", "update", "-q"], "chromium", hint, env=env)
-            run(["apt-get", "install", "-y", "-q", "chromium"], "chromium", hint, env=env)
+            run(["apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk"], "chromium", hint, env=env)
             return DEBIAN_CHROMIUM
         st.note("no system Chromium: asking Playwright for its own browser")
         run([venv_python(), "-m", "playwright", "install", "chromium"], "chromium",

@@ -27,6 +27,7 @@ async function runCheck(client) {
   cancelBtn.disabled = false;
   bar.hidden = false;
   bar.value = 0;
+  out.dataset.kind = 'running';
   running = client.call('diag.matmul', params, {
     onProgress: (p) => {
       bar.value = p.round / p.rounds;

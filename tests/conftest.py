@@ -1,0 +1,51 @@
+"""Shared fixtures: one served build/site and one Chromium per test session."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = Path(os.environ.get("NNLAB_SITE", ROOT / "build" / "site"))
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+BOOT_TIMEOUT_MS = 90_000  # a cold Pyodide start on a busy 2-core machine
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    from buildsys.serve import serve_in_thread
+    if not (SITE / "index.html").exists():
+        pytest.fail(f"{SITE} is not built: run `python3 build.py test`, which builds it first")
+    server, url = serve_in_thread(SITE)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    exe = os.environ.get("NNLAB_CHROMIUM")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe or None, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (own storage) whose console errors are echoed on failure."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.on("console", lambda m: print(f"[console.{m.type}] {m.text}"))
+    pg.on("pageerror", lambda e: print(f"[pageerror] {e}"))
+    yield pg
+    context.close()
+
+
+def wait_ready(pg):
+    """Wait for the page's explicit ready signal (or fail fast on its error state)."""
+    pg.wait_for_selector('body[data-status="ready"], body[data-status="error"]', timeout=BOOT_TIMEOUT_MS)
+    status = pg.get_attribute("body", "data-status")
+    assert status == "ready", f"Python did not start: {pg.text_content('[data-testid=loader]')}"

@@ -1,0 +1,102 @@
+"""End to end in Chromium: the worker answers, errors are shown, languages switch, file:// explains."""
+
+import numpy as np
+import pytest
+
+from conftest import SITE, wait_ready
+
+pytestmark = pytest.mark.e2e
+OUT = '[data-testid="check-output"]'
+
+
+def run_check(page, n, rounds, seed):
+    page.fill('[data-testid="check-n"]', str(n))
+    page.fill('[data-testid="check-rounds"]', str(rounds))
+    page.fill('[data-testid="check-seed"]', str(seed))
+    page.click('[data-testid="check-run"]')
+    page.wait_for_selector(f'{OUT}[data-kind="result"], {OUT}[data-kind="error"]')
+    return page.get_attribute(OUT, "data-kind"), page.text_content(OUT)
+
+
+def expected_trace(n, seed):
+    a = np.random.default_rng(seed).standard_normal((n, n), dtype=np.float32)
+    return float(np.trace(a @ a.T, dtype=np.float64))
+
+
+def test_numpy_in_the_worker_gives_cpythons_answer(page, site_url):
+    page.goto(site_url)
+    wait_ready(page)
+    assert "numpy 2.0.2" in page.text_content('[data-testid="loader"]')
+    kind, text = run_check(page, 150, 3, 7)
+    assert kind == "result", text
+    shown = float(text.split("=")[1].split(",")[0])
+    assert shown == pytest.approx(expected_trace(150, 7), abs=0.001)
+
+
+def test_python_error_is_shown_and_next_request_works(page, site_url):
+    page.goto(site_url)
+    wait_ready(page)
+    kind, text = run_check(page, -5, 2, 0)
+    assert kind == "error"
+    assert text.startswith("Python raised ValueError: n must be between 1 and")
+    kind, text = run_check(page, 20, 2, 1)
+    assert kind == "result"
+    assert float(text.split("=")[1].split(",")[0]) == pytest.approx(expected_trace(20, 1), abs=0.001)
+
+
+def test_typed_arrays_progress_and_cancel_through_the_client(page, site_url):
+    page.goto(site_url)
+    wait_ready(page)
+    out = page.evaluate("""async () => {
+        const py = window.nnlab.client;
+        const x = new Float32Array([1.5, -2, 3e-3]);
+        const scaled = await py.call('diag.scale', {x, factor: 2});
+        const progress = [];
+        await py.call('diag.matmul', {n: 10, rounds: 4}, {onProgress: (p) => progress.push(p.round)});
+        const long = py.call('diag.matmul', {n: 300, rounds: 100}, {onProgress: () => py.cancel(long.id)});
+        const cancelled = await long.then(() => 'finished', (e) => e.type);
+        const after = await py.call('diag.scale', {x: new Int32Array([3]), factor: 3});
+        return {ctor: scaled.data.constructor.name, values: Array.from(scaled.data), shape: scaled.shape,
+                sent: Array.from(x), progress, cancelled, after: Array.from(after.data), afterType: after.dtype};
+    }""")
+    assert out["ctor"] == "Float32Array" and out["shape"] == [3]
+    assert out["values"] == pytest.approx([3.0, -4.0, 6e-3], rel=1e-6)
+    assert out["sent"] == pytest.approx([1.5, -2, 3e-3], rel=1e-6)  # the caller's array is untouched
+    assert out["progress"] == [1, 2, 3, 4]
+    assert out["cancelled"] == "Cancelled"
+    assert out["after"] == [9] and out["afterType"] == "int32"
+
+
+def test_language_switch_changes_text_and_persists(page, site_url):
+    page.goto(site_url)
+    assert page.text_content("h1") == "Watch neural networks learn"
+    page.click('[data-testid="lang-zh"]')
+    assert page.text_content("h1") == "看神经网络如何学习"
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    wait_ready(page)
+    assert "已就绪" in page.text_content('[data-testid="loader"]')
+    page.reload()
+    assert page.text_content("h1") == "看神经网络如何学习"
+    page.click('[data-testid="tool-board"]')
+    page.wait_for_url("**/board.html")
+    assert page.text_content('nav a[aria-current="page"]') == "训练看板"
+    wait_ready(page)
+    page.click('[data-testid="lang-en"]')
+    assert page.text_content('nav a[aria-current="page"]') == "Board"
+
+
+@pytest.mark.parametrize("name", ["playground.html", "board.html", "projector.html"])
+def test_tool_pages_start_python(page, site_url, name):
+    page.goto(site_url + name)
+    wait_ready(page)
+
+
+def test_file_url_explains_how_to_serve(page):
+    page.goto((SITE / "index.html").as_uri())
+    notice = page.wait_for_selector('[data-testid="file-notice"]')
+    assert "python3 build.py serve" in notice.text_content()
+    assert "must be served" in notice.text_content()
+    assert page.get_attribute("body", "data-status") == "needs-server"
+    page.click('[data-testid="lang-zh"]')
+    assert "需要通过本地服务器打开" in page.text_content('[data-testid="file-notice"]')
+    assert "python3 build.py serve" in page.text_content('[data-testid="file-notice"]')
