@@ -100,3 +100,16 @@ def test_file_url_explains_how_to_serve(page):
     page.click('[data-testid="lang-zh"]')
     assert "需要通过本地服务器打开" in page.text_content('[data-testid="file-notice"]')
     assert "python3 build.py serve" in page.text_content('[data-testid="file-notice"]')
+
+
+def test_scikit_learn_is_fetched_only_when_a_page_asks(page, site_url):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]))
+    page.goto(site_url)
+    wait_ready(page)
+    assert any(n.startswith("numpy-2.0.2") for n in fetched)
+    assert not any(n.startswith(("scikit_learn", "scipy")) for n in fetched)
+    loaded = page.evaluate("window.nnlab.client.load(['scikit-learn'])")
+    assert loaded == {"loaded": ["scikit-learn"]}
+    assert any(n.startswith("scikit_learn-1.6.1") for n in fetched)
+    assert any(n.startswith("scipy-1.14.1") for n in fetched)
