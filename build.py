@@ -32,7 +32,11 @@ def build():
 def cmd_serve(args):
     from buildsys.serve import make_server
     build()
-    server = make_server(SITE_OUT, args.port, verbose=args.verbose)
+    try:
+        server = make_server(SITE_OUT, args.port, verbose=args.verbose)
+    except OSError as exc:
+        raise BuildError("serve", f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror})",
+                         "stop what uses that port, or pick another with --port N") from exc
     say(f"Serving nnlab at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C stops)")
     try:
         server.serve_forever()

@@ -1,0 +1,33 @@
+"""build.py as a user meets it: stages named, failures explained, rebuilds fast."""
+
+import socket
+import subprocess
+import sys
+
+from buildsys.common import ROOT
+
+
+def run_build(*args, timeout=120):
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT)
+
+
+def test_unchanged_rebuild_reports_every_stage_and_is_quick():
+    done = run_build("build")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for stage in ("[site]", "[nnlab]", "[pyodide]"):
+        assert stage in done.stdout
+    assert "nnlab.zip unchanged" in done.stdout
+    assert "Pyodide 0.27.7" in done.stdout
+
+
+def test_busy_port_names_the_stage_and_what_to_do():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        done = run_build("serve", "--port", str(port))
+    assert done.returncode == 2
+    assert "stage 'serve' failed" in done.stdout
+    assert f"127.0.0.1:{port}" in done.stdout and "--port" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
