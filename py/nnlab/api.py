@@ -5,12 +5,14 @@ the message format.
 """
 
 from . import diag
+from .playground import service as playground
 from .protocol import Server
 
 HANDLERS = {
     "diag.versions": diag.versions,
     "diag.matmul": diag.matmul_check,
     "diag.scale": diag.scale,
+    **playground.HANDLERS,
 }
 
 

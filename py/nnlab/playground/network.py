@@ -1,0 +1,349 @@
+"""A small fully connected network held in plain numpy arrays.
+
+Layer ``l`` maps ``a[l]`` (batch, n_in) to ``a[l + 1] = f(a[l] @ W[l] + b[l])``
+with ``W[l]`` (n_in, n_out) and ``b[l]`` (n_out,). Everything is vectorised over
+the batch: the browser runs this every animation frame.
+
+Output activation and loss go together:
+
+============  ===============  =====================================================
+output        loss             use
+============  ===============  =====================================================
+``tanh``      square           binary classification, targets -1/+1 (the anchor)
+``linear``    square           regression
+``sigmoid``   cross_entropy    binary classification, targets -1/+1 read as 0/1
+``softmax``   cross_entropy    multiclass, integer targets 0..K-1
+============  ===============  =====================================================
+
+Square loss is ``1/2 (o - t)^2`` per sample, as in the anchor. Regularisation
+(L1 ``|w|``, L2 ``w^2 / 2``) applies to weights only, never to biases.
+
+This module imports only numpy: `nnlab.playground.export` copies its source into
+standalone scripts.
+"""
+
+import numpy as np
+
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+LOSS_OF_OUTPUT = {"tanh": "square", "linear": "square", "sigmoid": "cross_entropy",
+                  "softmax": "cross_entropy"}
+REGULARIZATIONS = ("none", "L1", "L2")
+
+
+def sigmoid(z):
+    """Logistic function written with tanh: the same values, no overflow warning."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def softmax(z):
+    """Row-wise softmax of (n, k) logits; shifting by the row max avoids overflow."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def activate(name, z):
+    """Apply activation `name` (hidden or output) to pre-activations z (n, k)."""
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "sigmoid":
+        return sigmoid(z)
+    if name == "softmax":
+        return softmax(z)
+    return z  # linear
+
+
+def activation_slope(name, z, a):
+    """df/dz of a hidden activation, from z and a = f(z) (whichever is cheaper).
+
+    ReLU's slope at 0 is 0, as in the anchor.
+    """
+    if name == "tanh":
+        return 1.0 - a * a
+    if name == "relu":
+        return (z > 0).astype(z.dtype)
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    return 1.0  # linear: broadcasting a scalar skips an array of ones
+
+
+def penalty(weights, kind):
+    """Regularisation term summed over every weight matrix: float."""
+    if kind == "L1":
+        return float(sum(np.abs(W).sum() for W in weights))
+    if kind == "L2":
+        return float(sum(0.5 * (W * W).sum() for W in weights))
+    return 0.0
+
+
+def penalty_slope(W, kind):
+    """dR/dW of one weight matrix, same shape as W; sign(0) = 0 as in the anchor."""
+    if kind == "L1":
+        return np.sign(W)
+    if kind == "L2":
+        return W
+    return np.zeros_like(W)
+
+
+class Network:
+    """Weights, biases and the activations that define a fully connected net.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n_inputs, *hidden, n_outputs]``.
+    activation : str
+        Hidden activation, one of `HIDDEN_ACTIVATIONS`.
+    output : str
+        Output activation, a key of `LOSS_OF_OUTPUT` (it fixes the loss).
+    weights : list of (n_in, n_out) arrays
+    biases : list of (n_out,) arrays
+    dtype : numpy dtype
+        float64 for training; float32 is enough (and faster) for drawing.
+
+    Attributes
+    ----------
+    params : (n_params,) array
+        Every weight and bias in one vector, layer by layer (W[0], b[0], W[1], ...),
+        so an update is a few whole-vector operations however deep the net is.
+    W, b : lists of arrays
+        Views into `params` shaped (n_in, n_out) and (n_out,): writing to them
+        changes the net.
+    is_weight : (n_params,) float
+        1 for weights, 0 for biases (regularisation skips biases).
+    live : (n_params,) bool
+        False where L1 pushed a weight through zero: it stays 0 and frozen.
+    alive : list of (n_in, n_out) bool arrays
+        Views of `live` shaped like `W`.
+    """
+
+    def __init__(self, layer_sizes, activation, output, weights, biases, dtype=np.float64):
+        if activation not in HIDDEN_ACTIVATIONS:
+            raise ValueError(f"activation must be one of {HIDDEN_ACTIVATIONS}, got {activation!r}")
+        if output not in LOSS_OF_OUTPUT:
+            raise ValueError(f"output must be one of {tuple(LOSS_OF_OUTPUT)}, got {output!r}")
+        self.layer_sizes = [int(s) for s in layer_sizes]
+        self.activation, self.output = activation, output
+        self.loss = LOSS_OF_OUTPUT[output]
+        self.params = np.concatenate([np.concatenate([np.ravel(W), np.ravel(b)])
+                                      for W, b in zip(weights, biases)]).astype(dtype)
+        pairs = zip(self.layer_sizes[:-1], self.layer_sizes[1:])
+        if self.params.size != sum(n_in * n_out + n_out for n_in, n_out in pairs):
+            raise ValueError(f"weights and biases do not fit layer sizes {self.layer_sizes}")
+        self.W, self.b = self.views(self.params)
+        self.is_weight = np.zeros(self.params.size)
+        for weights_view in self.views(self.is_weight)[0]:
+            weights_view.fill(1.0)
+        self.live = np.ones(self.params.size, dtype=bool)
+        self.alive = self.views(self.live)[0]
+
+    def views(self, flat):
+        """Split a (n_params,) vector into per-layer views: ([(n_in, n_out)], [(n_out,)])."""
+        Ws, bs, start = [], [], 0
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            Ws.append(flat[start:start + n_in * n_out].reshape(n_in, n_out))
+            start += n_in * n_out
+            bs.append(flat[start:start + n_out])
+            start += n_out
+        return Ws, bs
+
+    @classmethod
+    def create(cls, layer_sizes, activation, output, rng, zero=False):
+        """A new net initialised as the anchor: w ~ U(-0.5, 0.5), bias 0.1 (or all 0 with `zero`)."""
+        pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+        weights = [rng.uniform(-0.5, 0.5, (n_in, n_out)) for n_in, n_out in pairs]
+        biases = [np.full(n_out, 0.1) for _, n_out in pairs]
+        if zero:
+            weights = [np.zeros_like(W) for W in weights]
+            biases = [np.zeros_like(b) for b in biases]
+        return cls(layer_sizes, activation, output, weights, biases)
+
+    def forward(self, F):
+        """Run a batch through the net.
+
+        Parameters
+        ----------
+        F : (n, n_inputs) array
+
+        Returns
+        -------
+        zs : list of (n, size) arrays
+            Pre-activations of each layer after the input.
+        acts : list of (n, size) arrays
+            ``acts[0] = F``, then each layer's outputs; ``acts[-1]`` is the output.
+        """
+        zs, acts = [], [F]
+        last = len(self.W) - 1
+        for l, (W, b) in enumerate(zip(self.W, self.b)):
+            z = acts[-1] @ W + b
+            zs.append(z)
+            acts.append(activate(self.output if l == last else self.activation, z))
+        return zs, acts
+
+    def targets(self, y):
+        """Encode labels y (n,) as output-shaped targets Q (n, n_outputs) float64.
+
+        square: the labels themselves; sigmoid: -1/+1 -> 0/1; softmax: one-hot.
+        """
+        y = np.asarray(y)
+        if self.output == "softmax":
+            return np.eye(self.layer_sizes[-1])[y.astype(np.int64)]
+        if self.output == "sigmoid":
+            return ((y.astype(np.float64) + 1.0) / 2.0)[:, None]
+        return y.astype(np.float64)[:, None]
+
+    def predict(self, F):
+        """Output layer values (n, n_outputs) for inputs F (n, n_inputs)."""
+        return self.forward(F)[1][-1]
+
+    def sample_losses(self, zs, acts, Q):
+        """Loss of every sample (n,), from a forward pass and targets Q (n, n_outputs).
+
+        Cross-entropy is computed from the logits so saturated outputs give large
+        finite losses instead of log(0).
+        """
+        z, o = zs[-1], acts[-1]
+        if self.loss == "square":
+            return 0.5 * ((o - Q) ** 2).sum(axis=1)
+        if self.output == "sigmoid":
+            return (np.logaddexp(0.0, z) - Q * z).sum(axis=1)
+        top = z.max(axis=1, keepdims=True)
+        log_norm = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
+        return log_norm - (Q * z).sum(axis=1)
+
+    def output_delta(self, zs, acts, Q):
+        """dLoss/dz of the output layer per sample: (n, n_outputs)."""
+        o = acts[-1]
+        if self.output == "tanh":
+            return (o - Q) * (1.0 - o * o)
+        return o - Q  # linear + square, sigmoid + CE and softmax + CE all reduce to this
+
+    def backward(self, zs, acts, Q, out=None):
+        """Gradients of the summed data loss (no regularisation) over the batch.
+
+        Parameters
+        ----------
+        out : (gW, gb), optional
+            Arrays to write into, e.g. ``views(buffer)`` made once: a training
+            loop then allocates nothing per chunk.
+
+        Returns
+        -------
+        gW : list of (n_in, n_out) arrays
+        gb : list of (n_out,) arrays
+        """
+        gW, gb = self.views(np.empty_like(self.params)) if out is None else out
+        delta = self.output_delta(zs, acts, Q)
+        for l in range(len(self.W) - 1, -1, -1):
+            np.matmul(acts[l].T, delta, out=gW[l])
+            np.add.reduce(delta, axis=0, out=gb[l])  # np.sum's wrapper costs more than the sum here
+            if l:
+                delta = (delta @ self.W[l].T) * activation_slope(self.activation, zs[l - 1], acts[l])
+        return gW, gb
+
+    def gradients(self, F, Q, mean=True):
+        """Forward then backward on one batch: (gW, gb), averaged or summed over it."""
+        zs, acts = self.forward(F)
+        gW, gb = self.backward(zs, acts, Q)
+        if mean:
+            gW = [g / len(F) for g in gW]
+            gb = [g / len(F) for g in gb]
+        return gW, gb
+
+    def mean_loss(self, F, Q):
+        """Mean per-sample loss over a batch (the Playground's loss readout): float."""
+        zs, acts = self.forward(F)
+        return float(self.sample_losses(zs, acts, Q).mean())
+
+    def copy(self, dtype=np.float64):
+        """An independent copy (parameters and dead-weight mask), optionally in another dtype."""
+        net = Network(self.layer_sizes, self.activation, self.output, self.W, self.b, dtype=dtype)
+        net.live[:] = self.live
+        return net
+
+
+class GradientSum:
+    """Per-sample gradients summed since the last update (the anchor's accErrorDer).
+
+    Attributes
+    ----------
+    flat : (n_params,) array
+        The sums, laid out like `Network.params`.
+    W, b : lists of arrays
+        Views of `flat` shaped like the net's weights and biases.
+    count : int
+        Samples summed so far.
+    """
+
+    def __init__(self, net):
+        self.flat = np.zeros_like(net.params)
+        self.W, self.b = net.views(self.flat)
+        self._chunk = np.zeros_like(net.params)  # one chunk's gradients, reused
+        self._chunk_views = net.views(self._chunk)
+        self.count = 0
+
+    def add(self, net, F, Q):
+        """Add the gradients of a chunk F (m, n_inputs), Q (m, n_outputs) taken at the current weights."""
+        zs, acts = net.forward(F)
+        net.backward(zs, acts, Q, out=self._chunk_views)
+        self.flat += self._chunk
+        self.count += len(F)
+
+    def clear(self):
+        self.flat.fill(0.0)
+        self.count = 0
+
+
+def apply_update(net, grads, lr, reg, reg_rate):
+    """One update as the anchor's ``updateWeights``, then clear `grads`.
+
+    ``w -= lr * mean(grad)``, then ``w -= lr * reg_rate * R'(w_before)`` (the anchor
+    takes R' at the weight before this update). Under L1 a weight that this second
+    step moves across 0 becomes 0 and dead: it never updates again. Biases get
+    the mean gradient step only.
+    """
+    p = net.params
+    new = p - (lr / grads.count) * grads.flat
+    if reg != "none":
+        shrunk = new - (lr * reg_rate) * (penalty_slope(p, reg) * net.is_weight)
+        if reg == "L1":
+            crossed = new * shrunk < 0  # never a bias: its shrunk value equals new
+            shrunk[crossed] = 0.0
+            shrunk = np.where(net.live, shrunk, p)  # dead weights stay frozen at 0
+            net.live &= ~crossed
+        new = shrunk
+    p[:] = new  # in place: W and b are views of params
+    grads.clear()
+
+
+def train_epoch(net, F, Q, batch, lr, reg, reg_rate, grads):
+    """One pass over the training set in its fixed order.
+
+    Updates happen after every `batch` samples counted from the start of the
+    epoch, like the anchor's ``(i + 1) % batchSize == 0``. A leftover partial
+    batch stays in `grads` and joins the first update of the next epoch (which
+    then averages over batch + leftover samples). Samples between two updates
+    see the same weights, so each such chunk is one vectorised pass.
+
+    Parameters
+    ----------
+    F : (n, n_inputs) array
+    Q : (n, n_outputs) array
+        Targets from `Network.targets`.
+    grads : GradientSum
+        Carries the partial batch between epochs.
+    """
+    n = len(F)
+    start = 0
+    for stop in range(batch, n + 1, batch):
+        grads.add(net, F[start:stop], Q[start:stop])
+        apply_update(net, grads, lr, reg, reg_rate)
+        start = stop
+    if start < n:
+        grads.add(net, F[start:], Q[start:])
+
+
+def weights_finite(net):
+    """True when no weight or bias is NaN or infinite."""
+    return bool(np.isfinite(net.params).all())

@@ -1,0 +1,388 @@
+"""The live Playground: a config, its data, a network, and training as the anchor does it.
+
+Config keys are TensorFlow Playground's URL hash keys (see `normalize_config`).
+One ``np.random.default_rng(seed)`` draws, in order: the data, the train/test
+split, the initial weights, so a seed gives the same run everywhere.
+"""
+
+import numpy as np
+
+from .datasets import (COORD_LIMIT, DATASETS, MAX_POINTS, PROBLEMS, check_point, encode_labels,
+                       infer_problem, split)
+from .features import FEATURES, grid, inputs
+from .network import (HIDDEN_ACTIVATIONS, REGULARIZATIONS, GradientSum, Network, train_epoch,
+                      weights_finite)
+
+MAX_LAYERS = 8      # the anchor's UI stops at 6; a little headroom, heatmaps stay small
+MAX_NEURONS = 32    # per layer (anchor UI: 8)
+MAX_EPOCHS = 100_000
+DEFAULT_DATASET = {"classification": "circle", "regression": "reg-plane", "multiclass": "blobs"}
+OUTPUT_FOR = {("classification", "square"): "tanh", ("classification", "cross_entropy"): "sigmoid",
+              ("regression", "square"): "linear", ("multiclass", "cross_entropy"): "softmax"}
+# Anchor URL keys that only change the display: accepted and ignored.
+DISPLAY_KEYS = ("showTestData", "discretize", "collectStats", "tutorial", "hideText", "regDataset")
+CONFIG_KEYS = ("dataset", "noise", "percTrainData", "batchSize", "learningRate", "activation",
+               "regularization", "regularizationRate", "problem", "loss", "networkShape", "seed",
+               "features", "points", "initZero")
+
+
+def _number(config, key, default, lo, hi, lo_open=False):
+    value = config.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
+        raise ValueError(f"{key} must be a number, got {value!r}")
+    if value < lo or value > hi or (lo_open and value == lo):
+        raise ValueError(f"{key} must be in {'(' if lo_open else '['}{lo:g}, {hi:g}], got {value!r}")
+    return float(value)
+
+
+def _integer(config, key, default, lo, hi):
+    value = _number(config, key, default, lo, hi)
+    if value != int(value):
+        raise ValueError(f"{key} must be a whole number, got {config.get(key)!r}")
+    return int(value)
+
+
+def _choice(config, key, default, options):
+    value = config.get(key, default)
+    if value not in options:
+        raise ValueError(f"{key} must be one of {', '.join(map(str, options))}; got {value!r}")
+    return value
+
+
+def _network_shape(value):
+    if isinstance(value, str):  # the URL form "4,2"
+        value = [v for v in value.split(",") if v.strip()]
+    try:
+        shape = [int(v) for v in value]
+        exact = all(float(v) == s for v, s in zip(value, shape))
+    except (TypeError, ValueError):
+        raise ValueError(f"networkShape must be a list of layer sizes, got {value!r}") from None
+    if not exact or len(shape) > MAX_LAYERS or any(not 1 <= s <= MAX_NEURONS for s in shape):
+        raise ValueError(f"networkShape must list at most {MAX_LAYERS} hidden layers of 1 to "
+                         f"{MAX_NEURONS} neurons, got {value!r}")
+    return shape
+
+
+def _features(value):
+    if isinstance(value, str) or not value or any(name not in FEATURES for name in value):
+        raise ValueError(f"features must be a non-empty list of {', '.join(FEATURES)}; got {value!r}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"features must not repeat, got {value!r}")
+    return list(value)
+
+
+def _points(points):
+    """Validate user points {"x", "y", "label"}: lists of plain floats (JSON-able)."""
+    try:
+        columns = [np.asarray(points[k], dtype=np.float64).reshape(-1) for k in ("x", "y", "label")]
+    except (KeyError, TypeError, ValueError):
+        raise ValueError('points must be {"x": [...], "y": [...], "label": [...]} of numbers') from None
+    if len({len(c) for c in columns}) != 1 or not 2 <= len(columns[0]) <= MAX_POINTS:
+        raise ValueError(f"points need equally long x, y and label lists of 2 to {MAX_POINTS} values")
+    for i, row in enumerate(zip(*columns)):
+        try:
+            check_point(*row)
+        except ValueError as exc:
+            raise ValueError(f"point {i}: {exc}") from None
+    return {k: c.tolist() for k, c in zip(("x", "y", "label"), columns)}
+
+
+def _data_source(config):
+    """dataset, problem and points of a config, checked against each other."""
+    problem = config.get("problem")
+    if problem is not None and problem not in PROBLEMS:
+        raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}; got {problem!r}")
+    if config.get("points") is not None:
+        points = _points(config["points"])
+        problem = problem or infer_problem(points["label"])
+        encode_labels(points["label"], problem)  # fail now, with the label message
+        return {"dataset": "custom", "problem": problem, "points": points}
+    name = config.get("dataset", DEFAULT_DATASET[problem or "classification"])
+    if name not in DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {name!r}")
+    if problem not in (None, DATASETS[name].problem):
+        raise ValueError(f"dataset {name!r} is a {DATASETS[name].problem} dataset, "
+                         f"but problem is {problem!r}")
+    return {"dataset": name, "problem": DATASETS[name].problem, "points": None}
+
+
+def normalize_config(config):
+    """Check a config and fill in the anchor's defaults.
+
+    Keys (URL hash names): dataset, noise (0-80 %), percTrainData (10-90),
+    batchSize (1-30), learningRate (0 < lr <= 100), activation, regularization
+    ("none", "L1", "L2"), regularizationRate (0-10), problem, loss ("square",
+    "cross_entropy"), networkShape (hidden sizes), seed (int >= 0), features,
+    points (optional user data), initZero (anchor option: all weights 0).
+
+    Returns
+    -------
+    dict
+        A new, complete config. Raises ValueError naming the bad key.
+    """
+    if not isinstance(config, dict):
+        raise ValueError(f"config must be an object, got {type(config).__name__}")
+    config = {k: v for k, v in config.items() if v is not None}  # null means "the default"
+    unknown = sorted(set(config) - set(CONFIG_KEYS) - set(DISPLAY_KEYS))
+    if unknown:
+        raise ValueError(f"unknown config keys {unknown}; known: {', '.join(CONFIG_KEYS)}")
+    c = _data_source(config)
+    c["noise"] = _number(config, "noise", 0, 0, 80)
+    c["percTrainData"] = _number(config, "percTrainData", 50, 10, 90)
+    c["batchSize"] = _integer(config, "batchSize", 10, 1, 30)
+    c["learningRate"] = _number(config, "learningRate", 0.03, 0, 100, lo_open=True)
+    c["activation"] = _choice(config, "activation", "tanh", HIDDEN_ACTIVATIONS)
+    c["regularization"] = _choice(config, "regularization", "none", REGULARIZATIONS)
+    c["regularizationRate"] = _number(config, "regularizationRate", 0, 0, 10)
+    c["networkShape"] = _network_shape(config.get("networkShape", [4, 2]))
+    c["seed"] = _integer(config, "seed", 0, 0, 2**63 - 1)
+    c["features"] = _features(config.get("features", ["x", "y"]))
+    c["initZero"] = bool(config.get("initZero", False))
+    loss = config.get("loss", "cross_entropy" if c["problem"] == "multiclass" else "square")
+    if (c["problem"], loss) not in OUTPUT_FOR:
+        allowed = [l for p, l in OUTPUT_FOR if p == c["problem"]]
+        raise ValueError(f"loss for {c['problem']} must be {' or '.join(allowed)}, got {loss!r}")
+    c["loss"] = loss
+    return c
+
+
+def build_data(config, rng):
+    """Draw (or read) the points and split them, with `rng` (data first, then the split).
+
+    Returns
+    -------
+    X_train (m, 2), y_train (m,), X_test (n - m, 2), y_test (n - m,), n_classes
+    """
+    if config["points"] is None:
+        ds = DATASETS[config["dataset"]]
+        X, y = ds.fn(ds.n_points, config["noise"] / 100.0, rng)
+        n_classes = ds.n_classes
+    else:
+        p = config["points"]
+        X = np.column_stack([np.asarray(p["x"], dtype=np.float64), np.asarray(p["y"], dtype=np.float64)])
+        y, n_classes = encode_labels(p["label"], config["problem"])
+    X_train, y_train, X_test, y_test = split(X, y, config["percTrainData"], rng)
+    if len(X_train) == 0 or len(X_test) == 0:
+        raise ValueError(f"{len(X)} points split {config['percTrainData']:g}% for training leave "
+                         "an empty train or test set: add points or change percTrainData")
+    return X_train, y_train, X_test, y_test, n_classes
+
+
+def network_layout(config, n_classes):
+    """(layer_sizes, output activation) for a config and its data's class count."""
+    n_out = n_classes if config["problem"] == "multiclass" else 1
+    sizes = [len(config["features"]), *config["networkShape"], n_out]
+    return sizes, OUTPUT_FOR[(config["problem"], config["loss"])]
+
+
+def _finite_float(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _index(value, size, what):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
+        raise ValueError(f"{what} must be an integer in [0, {size - 1}], got {value!r}")
+    return int(value)
+
+
+def _accuracy(net, problem, F, y):
+    """Share of points whose predicted class is right; None for regression."""
+    if problem == "regression":
+        return None
+    out = net.predict(F)
+    if problem == "multiclass":
+        return float((out.argmax(axis=1) == y).mean())
+    threshold = 0.5 if net.output == "sigmoid" else 0.0  # the anchor's "discretize" for tanh
+    return float((np.where(out[:, 0] >= threshold, 1.0, -1.0) == y).mean())
+
+
+class Trainer:
+    """A network training on a Playground dataset, step by step.
+
+    Parameters
+    ----------
+    config : dict
+        See `normalize_config`. Invalid values raise ValueError.
+
+    Attributes
+    ----------
+    config : dict
+        The normalised current config (seed and learningRate follow
+        `regenerate` and `set_learning_rate`).
+    net : Network
+    epoch : int
+    events : list of list
+        What happened since creation (``["train", k]``, ``["set_weight", l, i, j, v]``,
+        ``["set_bias", l, j, v]``, ``["regenerate", seed]``, ``["learning_rate", lr]``)
+        so an export can replay the run exactly.
+    """
+
+    def __init__(self, config):
+        self.config = normalize_config(config)
+        self.created_config = {**self.config}
+        rng = np.random.default_rng(self.config["seed"])
+        self._load_data(rng)
+        sizes, output = network_layout(self.config, self.n_classes)
+        self.net = Network.create(sizes, self.config["activation"], output, rng, zero=self.config["initZero"])
+        self._set_targets()
+        self.grads = GradientSum(self.net)
+        self.epoch = 0
+        self.events = []
+        self._version = 0          # bumped on every change; keys the cached evaluation
+        self._evaluation = None    # (version, dict of losses and accuracies)
+        self._grid = None          # (resolution, grid inputs (R*R, n_inputs) float64, float32)
+
+    def _load_data(self, rng):
+        self.X_train, self.y_train, self.X_test, self.y_test, self.n_classes = build_data(self.config, rng)
+        self.F_train = inputs(self.X_train, self.config["features"])
+        self.F_test = inputs(self.X_test, self.config["features"])
+
+    def _set_targets(self):
+        self.Q_train, self.Q_test = self.net.targets(self.y_train), self.net.targets(self.y_test)
+
+    def _changed(self, event):
+        """Record an event (merging consecutive training) and invalidate cached results."""
+        if event[0] == "train" and self.events and self.events[-1][0] == "train":
+            self.events[-1][1] += event[1]
+        else:
+            self.events.append(event)
+        self._version += 1
+
+    def evaluate(self):
+        """Losses (mean over all train / test points) and accuracies, cached until a change."""
+        if self._evaluation is None or self._evaluation[0] != self._version:
+            net, problem = self.net, self.config["problem"]
+            with np.errstate(all="ignore"):
+                result = {"train_loss": net.mean_loss(self.F_train, self.Q_train),
+                          "test_loss": net.mean_loss(self.F_test, self.Q_test),
+                          "train_acc": _accuracy(net, problem, self.F_train, self.y_train),
+                          "test_acc": _accuracy(net, problem, self.F_test, self.y_test)}
+            self._evaluation = (self._version, result)
+        return self._evaluation[1]
+
+    @property
+    def diverged(self):
+        """True when a weight, a bias or a loss is NaN or infinite."""
+        losses = self.evaluate()
+        return not (weights_finite(self.net) and np.isfinite([losses["train_loss"], losses["test_loss"]]).all())
+
+    def train(self, epochs):
+        """Train up to `epochs` epochs, stopping at divergence; returns how many ran."""
+        epochs = _index(epochs, MAX_EPOCHS + 1, "epochs")
+        c = self.config
+        batch = min(c["batchSize"], len(self.F_train))  # else a tiny upload would never update
+        done = 0
+        with np.errstate(all="ignore"):  # overflow is reported as diverged, not warned about
+            while done < epochs and (done or not self.diverged):
+                train_epoch(self.net, self.F_train, self.Q_train, batch, c["learningRate"],
+                            c["regularization"], c["regularizationRate"], self.grads)
+                done += 1
+                if not weights_finite(self.net):
+                    break
+        if done:
+            self.epoch += done
+            self._changed(["train", done])
+        return done
+
+    def step(self, epochs=1):
+        """Train `epochs` epochs (none once diverged); returns `snapshot(heatmaps=False)`."""
+        self.train(epochs)
+        return self.snapshot(heatmaps=False)
+
+    def grid_inputs(self, resolution, dtype=np.float64):
+        """Features of an R x R grid over [-6, 6]^2: (R*R, n_inputs), row-major from the top left."""
+        if self._grid is None or self._grid[0] != resolution:
+            F = inputs(grid(resolution, COORD_LIMIT), self.config["features"])
+            self._grid = (resolution, F, F.astype(np.float32))
+        return self._grid[1] if dtype == np.float64 else self._grid[2]
+
+    def heatmaps(self, resolution=100):
+        """Every node's output on the grid: (n_nodes, R*R) float32, inputs then hidden then outputs.
+
+        Computed in float32: it is only drawn, and float32 math is about twice as fast.
+        A sigmoid output p is shown as 2p - 1 so every binary output colours in [-1, 1].
+        """
+        with np.errstate(all="ignore"):
+            net = self.net.copy(dtype=np.float32)
+            acts = net.forward(self.grid_inputs(resolution, np.float32))[1]
+            if net.output == "sigmoid":
+                acts[-1] = 2.0 * acts[-1] - 1.0
+            return np.concatenate([a.T for a in acts])
+
+    def snapshot(self, heatmaps=True, resolution=100):
+        """The state the page draws: epoch, losses, accuracies, weights (and heatmaps).
+
+        Returns
+        -------
+        dict
+            epoch, train_loss, test_loss, train_acc, test_acc (None for regression),
+            diverged, layer_sizes, weights (list of (n_in, n_out) float32),
+            biases (list of (n_out,) float32); with heatmaps also resolution and
+            heatmaps ((n_nodes, R*R) float32, see `heatmaps`).
+        """
+        with np.errstate(over="ignore"):  # a huge float64 weight becomes inf in float32, fine
+            out = {"epoch": self.epoch, **self.evaluate(), "diverged": self.diverged,
+                   "layer_sizes": list(self.net.layer_sizes),
+                   "weights": [W.astype(np.float32) for W in self.net.W],
+                   "biases": [b.astype(np.float32) for b in self.net.b]}
+        if heatmaps:
+            resolution = _index(resolution, 501, "resolution")
+            if resolution < 2:
+                raise ValueError(f"resolution must be at least 2, got {resolution}")
+            out["resolution"] = resolution
+            out["heatmaps"] = self.heatmaps(resolution)
+        return out
+
+    def data(self):
+        """The points as the page plots them: float32 x (n, 2) and label (n,) per split."""
+        def part(X, y):
+            return {"x": X.astype(np.float32), "label": y.astype(np.float32)}
+        return {"train": part(self.X_train, self.y_train), "test": part(self.X_test, self.y_test),
+                "problem": self.config["problem"], "n_classes": self.n_classes}
+
+    def set_weight(self, layer, src, dst, value):
+        """Set W[layer][src, dst]; a dead (L1-frozen) weight comes back to life."""
+        layer = _index(layer, len(self.net.W), "layer")
+        n_in, n_out = self.net.W[layer].shape
+        src, dst = _index(src, n_in, "src"), _index(dst, n_out, "dst")
+        value = _finite_float(value, "weight")
+        self.net.W[layer][src, dst] = value
+        self.net.alive[layer][src, dst] = True
+        self._changed(["set_weight", layer, src, dst, value])
+
+    def set_bias(self, layer, node, value):
+        """Set b[layer][node] (layer 0 is the first hidden layer)."""
+        layer = _index(layer, len(self.net.b), "layer")
+        node = _index(node, len(self.net.b[layer]), "node")
+        value = _finite_float(value, "bias")
+        self.net.b[layer][node] = value
+        self._changed(["set_bias", layer, node, value])
+
+    def regenerate(self, seed=None):
+        """New data from a new seed (draw, then split); the network is kept, as in the anchor.
+
+        Without a seed the next one (current + 1) is used.
+        """
+        given = {} if seed is None else {"seed": seed}
+        seed = _integer(given, "seed", (self.config["seed"] + 1) % 2**63, 0, 2**63 - 1)
+        self.config["seed"] = seed
+        self._load_data(np.random.default_rng(seed))
+        self._set_targets()
+        self._changed(["regenerate", seed])
+
+    def set_learning_rate(self, learning_rate):
+        """Change the learning rate without a reset (the anchor keeps the network too)."""
+        lr = _number({"learningRate": learning_rate}, "learningRate", 0, 0, 100, lo_open=True)
+        self.config["learningRate"] = lr
+        self._changed(["learning_rate", lr])
+
+    def to_dict(self):
+        """Everything an export needs, as JSON-able values."""
+        return {"config": {**self.config}, "created_config": {**self.created_config},
+                "events": [list(e) for e in self.events], "epoch": self.epoch,
+                "layer_sizes": list(self.net.layer_sizes), "activation": self.net.activation,
+                "output_activation": self.net.output, "loss": self.net.loss,
+                "weights": [W.tolist() for W in self.net.W], "biases": [b.tolist() for b in self.net.b],
+                "dead": [(~m).tolist() for m in self.net.alive]}

@@ -1,0 +1,187 @@
+"""The Playground in Chromium: scenarios A and B, weight editing, URL state, same numbers as CPython."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import wait_ready
+from nnlab.playground.trainer import Trainer
+
+pytestmark = pytest.mark.e2e
+ALL = "x=true&y=true&xSquared=true&ySquared=true&xTimesY=true&sinX=true&sinY=true"
+SCENARIO_A = f"dataset=spiral&noise=0&{ALL}&networkShape=8,4,2&activation=tanh&learningRate=0.03&batchSize=10&percTrainData=50&seed=2"
+FOUR = "x=true&y=true&xSquared=true&ySquared=true&xTimesY=false&sinX=false&sinY=false"
+SCENARIO_B = f"dataset=spiral&noise=0&{FOUR}&networkShape=8,8,8,8,6,2&activation=tanh&learningRate=0.03&batchSize=10&seed=1"
+
+
+def open_playground(page, site_url, hash_=""):
+    page.goto(f"{site_url}playground.html#{hash_}")
+    wait_ready(page)
+    page.wait_for_selector('main.pg[data-pg="ready"]', timeout=60_000)
+
+
+def text(page, testid):
+    return page.text_content(f'[data-testid="{testid}"]')
+
+
+def epoch(page):
+    return int(text(page, "epoch").replace(",", ""))
+
+
+def run_until(page, min_epoch, fast=True, timeout_ms=240_000):
+    if fast:
+        page.check('[data-testid="fast"]')
+    page.click('[data-testid="play"]')
+    page.wait_for_function(f"""() => Number(document.querySelector('[data-testid="epoch"]')
+        .textContent.replaceAll(',', '')) >= {min_epoch}""", timeout=timeout_ms)
+    page.click('[data-testid="play"]')
+    page.wait_for_timeout(300)  # the call in flight lands
+    return epoch(page)
+
+
+def cpython_trainer(page):
+    """A CPython Trainer built from the exact config the page sends (state.js trainerConfig)."""
+    config = page.evaluate("""async () => {
+        const s = await import('./js/playground/state.js');
+        return s.trainerConfig(s.parseHash(location.hash));
+    }""")
+    return Trainer(config)
+
+
+def test_scenario_a_reaches_test_loss_below_0_1_within_1000_epochs(page, site_url):
+    open_playground(page, site_url, SCENARIO_A)
+    assert page.get_attribute('[data-testid="network"]', "data-shape") == "7-8-4-2-1"
+    # One epoch per frame, as the anchor runs: the pause lands on the epoch shown.
+    shown = run_until(page, 1000, fast=False)
+    assert shown <= 1010  # the pause click lands a few frames late
+    assert float(text(page, "test-loss")) < 0.1
+
+
+def test_scenario_b_trains_without_divergence(page, site_url):
+    open_playground(page, site_url, SCENARIO_B)
+    assert page.get_attribute('[data-testid="network"]', "data-shape") == "4-8-8-8-8-6-2-1"
+    start = float(text(page, "train-loss"))
+    run_until(page, 300)
+    loss = float(text(page, "train-loss"))
+    assert loss < start
+    assert "diverged" not in (page.get_attribute('[data-testid="pg-status"]', "data-kind") or "")
+
+
+def test_step_play_pause_and_same_losses_as_cpython(page, site_url):
+    open_playground(page, site_url, "dataset=xor&noise=10&seed=7")
+    for _ in range(3):
+        page.click('[data-testid="step"]')
+    page.wait_for_function("""() => document.querySelector('[data-testid="epoch"]').textContent === '000,003'""")
+    trainer = cpython_trainer(page)
+    snap = trainer.step(3)
+    assert text(page, "train-loss") == f"{snap['train_loss']:.3f}"
+    assert text(page, "test-loss") == f"{snap['test_loss']:.3f}"
+    page.click('[data-testid="play"]')
+    page.wait_for_function("""() => Number(document.querySelector('[data-testid="epoch"]')
+        .textContent.replaceAll(',', '')) > 10""")
+    page.click('[data-testid="play"]')
+    page.wait_for_timeout(200)
+    paused = epoch(page)
+    page.wait_for_timeout(600)
+    assert epoch(page) == paused
+
+
+def output_pixels(page):
+    return page.evaluate("""() => {
+        const c = document.querySelector('[data-testid="output-heatmap"]');
+        return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 97 === 0));
+    }""")
+
+
+def test_editing_a_weight_changes_the_output(page, site_url):
+    open_playground(page, site_url, "dataset=circle&seed=3&networkShape=2")
+    before = output_pixels(page)
+    link = page.locator("svg.links path.link").last
+    link.hover()
+    card = page.locator('[data-testid="weight-card"]')
+    assert "Weight is" in card.text_content()
+    link.click(force=True)
+    box = page.locator('[data-testid="weight-input"]')
+    box.fill("abc")
+    box.press("Enter")
+    assert "not a number" in card.text_content()
+    assert output_pixels(page) == before
+    box.fill("-4.5")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"weight-card\"]').hidden")
+    assert output_pixels(page) != before
+    assert abs(float(page.get_attribute("svg.links path.link >> nth=-1", "data-value")) + 4.5) < 1e-6
+
+
+def test_full_state_url_restores_the_experiment(page, site_url):
+    state = ("activation=relu&regularization=L2&batchSize=23&dataset=gauss&regDataset=reg-plane&mcDataset=blobs"
+             "&learningRate=0.3&regularizationRate=0.01&noise=35&networkShape=5,3,1&seed=42&showTestData=true"
+             "&discretize=true&percTrainData=70&problem=classification&loss=square&x=true&y=false&xSquared=true"
+             "&ySquared=false&xTimesY=true&sinX=false&sinY=true")
+    open_playground(page, site_url, state)
+    assert page.evaluate("location.hash") == "#" + state
+    assert page.input_value('select[data-key="activation"]') == "relu"
+    assert page.input_value('select[data-key="learningRate"]') == "0.3"
+    assert page.input_value('select[data-key="regularization"]') == "L2"
+    assert page.is_checked('input[data-key="showTestData"]')
+    assert page.input_value('input[data-key="batchSize"]') == "23"
+    assert page.get_attribute('[data-testid="dataset-gauss"]', "aria-pressed") == "true"
+    assert page.get_attribute('[data-testid="network"]', "data-shape") == "4-5-3-1-1"
+    trainer = cpython_trainer(page)
+    assert text(page, "train-loss") == f"{trainer.snapshot(heatmaps=False)['train_loss']:.3f}"
+
+
+def test_anchor_link_opens_and_unknown_keys_are_ignored(page, site_url):
+    anchor = ("activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+              "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.49213&showTestData=false&discretize=false"
+              "&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false&ySquared=false&cosX=false"
+              "&sinX=false&cosY=false&sinY=false&collectStats=false&problem=classification&initZero=false&hideText=false")
+    open_playground(page, site_url, anchor)
+    assert page.get_attribute('[data-testid="network"]', "data-shape") == "2-4-2-1"
+    assert "seed=0.49213" in page.evaluate("location.hash")
+
+
+def test_divergence_is_reported_and_reset_recovers(page, site_url):
+    open_playground(page, site_url, "problem=regression&regDataset=reg-plane&activation=relu&learningRate=10&networkShape=8,8&seed=2")
+    page.click('[data-testid="play"]')
+    page.wait_for_selector('[data-testid="pg-status"][data-kind="diverged"]', timeout=60_000)
+    assert "diverged" in text(page, "pg-status")
+    assert page.get_attribute('[data-testid="play"]', "data-playing") == "false"
+    page.click('[data-testid="reset"]')
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent === '000,000'")
+    assert text(page, "pg-status") == ""
+    assert text(page, "train-loss") not in ("NaN", "")
+
+
+def test_csv_upload_keeps_good_rows_and_reports_bad_lines(page, site_url, tmp_path):
+    open_playground(page, site_url, "seed=5")
+    rows = ["x,y,label"] + [f"{(i % 10) - 5},{(i // 10) - 2},{1 if i % 2 else 0}" for i in range(40)]
+    rows[3] = "1,two,1"
+    rows[7] = "<script>alert(1)</script>"
+    csv = tmp_path / "points.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    page.set_input_files('[data-testid="upload-csv"]', str(csv))
+    page.wait_for_function("() => document.querySelector('[data-testid=\"points-info\"]').textContent.includes('38')")
+    info = text(page, "points-info")
+    assert "2 rows skipped" in info and "4:" in info and "8:" in info
+    assert page.locator("script:has-text('alert(1)')").count() == 0
+
+
+def test_exported_numpy_script_reproduces_the_run(page, site_url, tmp_path):
+    open_playground(page, site_url, "dataset=gauss&seed=11&noise=5")
+    for _ in range(4):
+        page.click('[data-testid="step"]')
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent === '000,004'")
+    with page.expect_download() as dl:
+        page.click('[data-testid="export-python"]')
+    script = tmp_path / "run.py"
+    dl.value.save_as(script)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    printed = dict(line.rsplit(" ", 1) for line in out.stdout.splitlines() if line.startswith(("train loss", "test loss")))
+    assert f"{float(printed['train loss']):.3f}" == text(page, "train-loss")
+    assert f"{float(printed['test loss']):.3f}" == text(page, "test-loss")
+    with page.expect_download() as dl:
+        page.click('[data-testid="export-json"]')
+    assert dl.value.suggested_filename.endswith(".json")
