@@ -94,14 +94,26 @@ def output_pixels(page):
     }""")
 
 
+def point_on_last_link(page):
+    """The middle of the last link's curve in page pixels (a curve's box centre may miss it)."""
+    return page.evaluate("""() => {
+        const links = document.querySelectorAll('svg.links path.link');
+        const el = links[links.length - 1];
+        const p = el.getPointAtLength(el.getTotalLength() / 2);
+        const m = el.getScreenCTM();
+        return [p.x * m.a + m.e, p.y * m.d + m.f];
+    }""")
+
+
 def test_editing_a_weight_changes_the_output(page, site_url):
     open_playground(page, site_url, "dataset=circle&seed=3&networkShape=2")
     before = output_pixels(page)
-    link = page.locator("svg.links path.link").last
-    link.hover()
+    x, y = point_on_last_link(page)
+    page.mouse.move(x, y)
     card = page.locator('[data-testid="weight-card"]')
+    card.wait_for(state="visible")
     assert "Weight is" in card.text_content()
-    link.click(force=True)
+    page.mouse.click(x, y)
     box = page.locator('[data-testid="weight-input"]')
     box.fill("abc")
     box.press("Enter")

@@ -97,8 +97,9 @@ export class Session {
   }
 
   async edit(info, value) {
-    const type = info.kind === 'bias' ? 'playground.set_bias' : 'playground.set_weight';
-    const snap = await this.call(type, { ...info, value });
+    const { kind, ...where } = info;
+    const type = kind === 'bias' ? 'playground.set_bias' : 'playground.set_weight';
+    const snap = await this.call(type, { ...where, value });
     if (snap) this.show(snap);
   }
 

@@ -55,7 +55,8 @@ export class UserPoints {
     try {
       const out = await this.session.py.call('playground.parse_points', { text: await file.text() });
       this.bad = out.errors;
-      this.use(out.points);
+      const plain = (a) => Array.from(a.data);
+      this.use({ x: plain(out.points.x), y: plain(out.points.y), label: plain(out.points.label) });
     } catch (err) {
       this.ui('points-info').textContent = t('pg.fileError', { name: file.name, message: err.message });
     }
