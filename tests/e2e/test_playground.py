@@ -197,3 +197,40 @@ def test_exported_numpy_script_reproduces_the_run(page, site_url, tmp_path):
     with page.expect_download() as dl:
         page.click('[data-testid="export-json"]')
     assert dl.value.suggested_filename.endswith(".json")
+
+
+def test_multiclass_blobs_train_and_draw_three_classes(page, site_url):
+    open_playground(page, site_url, "problem=multiclass&mcDataset=blobs&seed=4&networkShape=6")
+    assert page.get_attribute('[data-testid="network"]', "data-shape") == "2-6-3"
+    assert page.is_disabled('select[data-key="loss"]')  # multi-class is always cross-entropy
+    start = float(text(page, "train-loss"))
+    run_until(page, 30)
+    assert float(text(page, "train-loss")) < start
+    colours = page.evaluate("""() => {
+        const c = document.querySelector('[data-testid="output-heatmap"]');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < d.length; i += 4 * 37) {
+            const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+            seen.add(b > r && b > g ? 'blue' : r > b && r > g ? 'orange' : g > r && g > b ? 'green' : 'other');
+        }
+        return [...seen];
+    }""")
+    assert {"blue", "orange", "green"} <= set(colours)
+
+
+def test_clicking_the_output_adds_points(page, site_url):
+    open_playground(page, site_url, "seed=6")
+    page.check('[data-testid="draw-mode"]')
+    plot = page.locator('[data-testid="output-points"]').bounding_box()
+    spots = [(0.2, 0.2, "1"), (0.8, 0.8, "-1"), (0.25, 0.3, "1"), (0.7, 0.75, "-1"), (0.3, 0.2, "1"), (0.8, 0.6, "-1")]
+    for fx, fy, label in spots:
+        page.select_option('[data-testid="draw-class"]', label)
+        page.mouse.click(plot["x"] + fx * plot["width"], plot["y"] + fy * plot["height"])
+    page.wait_for_function("() => document.querySelector('[data-testid=\"points-info\"]').textContent.includes('6 points')")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent === '000,000'")
+    page.click('[data-testid="step"]')
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent === '000,001'")
+    assert text(page, "train-loss") != "NaN"
+    page.click('[data-testid="clear-points"]')
+    page.wait_for_function("() => document.querySelector('[data-testid=\"points-info\"]').textContent === ''")
