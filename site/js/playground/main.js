@@ -107,7 +107,7 @@ async function main() {
   const p = page(state, session, controls);
   const points = new UserPoints(root, ui, session, state);
   ui('play').addEventListener('click', () => session.setPlaying(!session.playing));
-  ui('step').addEventListener('click', () => { session.setPlaying(false); if (!session.busy) session.step(1); });
+  ui('step').addEventListener('click', () => session.stepClicked());
   ui('reset').addEventListener('click', () => session.reset());
   ui('add-layer').addEventListener('click', () => p.changeLayers(1));
   ui('remove-layer').addEventListener('click', () => p.changeLayers(-1));

@@ -7,12 +7,16 @@ import { t } from '../core/i18n.js';
 import { seedNumber, trainerConfig } from './state.js';
 
 const FAST_BUDGET_MS = 40; // one fast-mode call: long enough to train a lot, short enough to pause
+// Heatmaps while playing are 50 x 50 (a quarter of the work, smoothed when drawn); paused, 100 x 100.
+const PLAY_RES = 50;
+const FULL_RES = 100;
 
 export class Session {
   constructor(py, view, state, ui) {
     Object.assign(this, { py, view, state, ui });
     this.playing = false;
     this.busy = false;
+    this.ready = null; // a snapshot that arrived and waits for the next frame
     this.generation = 0;
     this.fastEpochs = 10;
     this.points = null; // user points {x, y, label} replacing the generated data
@@ -62,11 +66,18 @@ export class Session {
     }
   }
 
+  /** The Step button: pause, then one epoch; clicks queue up, none is lost. */
+  stepClicked() {
+    this.setPlaying(false);
+    this.queue = (this.queue || Promise.resolve()).then(() => this.step(1));
+    return this.queue;
+  }
+
+  /** One manual step: train, then draw at full heatmap resolution. */
   async step(epochs) {
     this.busy = true;
-    const t0 = performance.now();
     try {
-      const snap = await this.call('playground.step', { epochs, heatmaps: true });
+      const snap = await this.call('playground.step', { epochs, heatmaps: true, resolution: FULL_RES });
       if (snap) this.show(snap);
     } catch (err) {
       this.setPlaying(false);
@@ -74,26 +85,59 @@ export class Session {
     } finally {
       this.busy = false;
     }
-    return performance.now() - t0;
   }
 
-  async frame() {
-    if (this.playing && !this.busy) {
-      const fast = this.ui('fast').checked;
-      const ms = await this.step(fast ? this.fastEpochs : 1);
-      if (fast) {
-        const next = Math.round(this.fastEpochs * FAST_BUDGET_MS / Math.max(ms, 1));
-        this.fastEpochs = Math.max(1, Math.min(1000, next));
-      }
+  /**
+   * The play loop, once per animation frame: send the next step before drawing the
+   * last result, so Python trains while the page paints (one epoch per frame, or
+   * a budget of epochs in fast mode).
+   */
+  frame() {
+    if (this.playing && !this.busy) this.request();
+    if (this.ready) {
+      const snap = this.ready;
+      this.ready = null;
+      this.show(snap);
     }
     requestAnimationFrame(() => this.frame());
   }
 
+  request() {
+    const fast = this.ui('fast').checked;
+    const epochs = fast ? this.fastEpochs : 1;
+    const t0 = performance.now();
+    this.busy = true;
+    this.call('playground.step', { epochs, heatmaps: true, resolution: PLAY_RES }).then((snap) => {
+      if (snap && this.playing) this.ready = snap;
+      else if (snap) this.show(snap);
+      if (fast) {
+        const next = Math.round(epochs * FAST_BUDGET_MS / Math.max(performance.now() - t0, 1));
+        this.fastEpochs = Math.max(1, Math.min(1000, next));
+      }
+    }, (err) => {
+      this.setPlaying(false);
+      this.status('pg.error', { message: err.message });
+    }).finally(() => { this.busy = false; });
+  }
+
   setPlaying(on) {
+    const wasPlaying = this.playing;
     this.playing = on;
     const play = this.ui('play');
     play.textContent = on ? '❚❚' : '▶';
     play.dataset.playing = String(on);
+    if (wasPlaying && !on) this.refreshWhenIdle();
+  }
+
+  /** After a pause, redraw once at full heatmap resolution (training stays where it is). */
+  refreshWhenIdle() {
+    const gen = this.generation;
+    const retry = () => {
+      if (gen !== this.generation || this.playing) return;
+      if (this.busy) setTimeout(retry, 20);
+      else this.step(0);
+    };
+    retry();
   }
 
   async edit(info, value) {

@@ -16,7 +16,7 @@ export class PlaygroundView {
     this.root = root;
     this.q = (id) => root.querySelector(`[data-testid="${id}"]`);
     this.net = new NetworkView(this.q('network'), { ...callbacks, onNodeHover: (id) => this.hover(id) });
-    this.output = new Heatmap(this.q('output-heatmap'));
+    this.output = new Heatmap(this.q('output-heatmap'), { smooth: true });
     this.chart = new LineChart(this.q('loss-chart'));
     this.history = { train: [], test: [] };
     this.hovered = null;
@@ -35,6 +35,7 @@ export class PlaygroundView {
       FEATURES.forEach((f, i) => this.net.drawNode(`in-${f}`, featureMaps.data, featureMaps.n, i * featureMaps.n ** 2));
     }
     this.history = { train: [], test: [] };
+    this.lastEpoch = null;
   }
 
   setData(data) {
@@ -47,8 +48,11 @@ export class PlaygroundView {
     this.q('epoch').textContent = formatEpoch(snap.epoch);
     this.q('train-loss').textContent = fmtLoss(snap.train_loss);
     this.q('test-loss').textContent = fmtLoss(snap.test_loss);
-    this.history.train.push(snap.train_loss);
-    this.history.test.push(snap.test_loss);
+    if (snap.epoch !== this.lastEpoch) {
+      this.history.train.push(snap.train_loss);
+      this.history.test.push(snap.test_loss);
+      this.lastEpoch = snap.epoch;
+    }
     this.chart.draw([{ values: this.history.train, color: '#777' }, { values: this.history.test, color: '#000' }]);
     this.net.update(snap.weights.map(asNd), snap.biases.map(asNd));
     if (snap.heatmaps) this.drawMaps(snap);

@@ -8,7 +8,9 @@ const NAN_RGB = [51, 51, 51];
 
 export class Heatmap {
   /** @param {HTMLCanvasElement} canvas  drawn at its own width x height pixels */
-  constructor(canvas) {
+  /** @param {{smooth: boolean}} opts  smooth: interpolate when scaling up (for the big output plot) */
+  constructor(canvas, { smooth = false } = {}) {
+    this.smooth = smooth;
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.buffer = document.createElement('canvas');
@@ -25,7 +27,7 @@ export class Heatmap {
 
   blit() {
     this.buffer.getContext('2d').putImageData(this.img, 0, 0);
-    this.ctx.imageSmoothingEnabled = false;
+    this.ctx.imageSmoothingEnabled = this.smooth;
     this.ctx.drawImage(this.buffer, 0, 0, this.canvas.width, this.canvas.height);
   }
 
