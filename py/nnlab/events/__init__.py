@@ -1,0 +1,30 @@
+"""Reading TensorBoard event files (TensorFlow 1 and 2, PyTorch, tensorboardX).
+
+Pure Python + numpy + the protobuf runtime (its pure-Python build is enough),
+so it runs in the browser's Pyodide worker as well as in CPython.
+
+>>> from nnlab.events import read_logdir
+>>> logs = read_logdir("runs/")                       # doctest: +SKIP
+>>> logs.tags("train")["scalars"]                     # doctest: +SKIP
+['loss', 'metrics/accuracy']
+>>> s = logs.scalars("train", "loss")                 # doctest: +SKIP
+>>> s.steps, s.wall_times, s.values                   # int64, float64, float64 arrays
+
+Layers, bottom up: `crc` and `records` (TFRecord framing and CRC32C, vectorised), `wire`,
+`templates` and `fastpath` (scalar records decoded with numpy), `decode` and
+`slow` (everything else through the generated protobuf classes in `proto`,
+imported only when needed), `store` (per file, and a run's series on demand),
+`discover` and `logdir` (the public reader), `export` (CSV).
+"""
+
+from .discover import find_event_files, is_event_file, run_of
+from .export import scalars_csv, write_scalars_csv
+from .logdir import LogdirReader, read_files, read_logdir
+from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series, StepStats,
+                     SummaryInfo, Tensor, Text)
+
+__all__ = [
+    "KINDS", "Audio", "GraphData", "Histogram", "Image", "LogdirReader", "RunMetadata", "Series",
+    "StepStats", "SummaryInfo", "Tensor", "Text", "find_event_files", "is_event_file", "read_files",
+    "read_logdir", "run_of", "scalars_csv", "write_scalars_csv",
+]

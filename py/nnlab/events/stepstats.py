@@ -1,0 +1,49 @@
+"""StepStats (per-node timings and memory of one traced step) as arrays over nodes."""
+
+import numpy as np
+
+from .values import StepStats
+
+_TIMES = ("all_start_micros", "op_start_rel_micros", "op_end_rel_micros", "all_end_rel_micros")
+_NANOS = ("all_start_nanos", "op_start_rel_nanos", "op_end_rel_nanos", "all_end_rel_nanos")
+_COLUMNS = _TIMES + ("total_bytes", "peak_bytes", "live_bytes", "temp_memory_size",
+                     "persistent_memory_size", "output_bytes", "thread_id")
+
+
+def _node_row(node):
+    """The numeric columns of one NodeExecStats, in `_COLUMNS` order."""
+    times = [getattr(node, m) or getattr(node, n) // 1000 for m, n in zip(_TIMES, _NANOS)]
+    memory = node.memory
+    # TensorBoard adds only positive total_bytes (negative ones are logged and ignored)
+    total = sum(m.total_bytes for m in memory if m.total_bytes > 0)
+    peak = max((m.peak_bytes for m in memory), default=0)
+    live = sum(m.live_bytes for m in memory)
+    stats = node.memory_stats
+    out = sum(o.tensor_description.allocation_description.allocated_bytes for o in node.output)
+    return times + [total, peak, live, stats.temp_memory_size, stats.persistent_memory_size,
+                    out, node.thread_id]
+
+
+def step_stats_table(step_stats):
+    """Flatten a StepStats message.
+
+    Parameters
+    ----------
+    step_stats : nnlab.tf.StepStats (protobuf message)
+
+    Returns
+    -------
+    StepStats
+        One row per NodeExecStats of every device, in stored order.
+    """
+    devices, device, names, rows = [], [], [], []
+    for k, dev in enumerate(step_stats.dev_stats):
+        devices.append(dev.device)
+        for node in dev.node_stats:
+            device.append(k)
+            names.append(node.node_name)
+            rows.append(_node_row(node))
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(_COLUMNS))
+    columns = {name: table[:, j].copy() for j, name in enumerate(_COLUMNS)}
+    return StepStats(devices=devices, device=np.array(device, dtype=np.int64), node_name=names,
+                     **columns)

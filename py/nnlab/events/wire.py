@@ -1,0 +1,159 @@
+"""Protobuf wire format, read for many messages at once with numpy.
+
+`tokenize` splits every message of a batch (one numpy lane per message) into
+its fields in one loop whose length is the largest field count, not the
+number of messages. Higher layers pick the fields they know by number and
+wire type; a message with anything unexpected is handed to the protobuf
+runtime instead, so this code only has to be right for the common shapes.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+VARINT, FIXED64, LEN, FIXED32 = 0, 1, 2, 5
+_MAX_VARINT = 10
+
+
+def read_varints(arr, pos, end):
+    """Decode one varint per lane.
+
+    Parameters
+    ----------
+    arr : (N,) uint8
+    pos, end : (n,) int64
+        Where each varint starts, and the end of its message.
+
+    Returns
+    -------
+    value : (n,) uint64
+    nxt : (n,) int64
+        Offset just after each varint.
+    ok : (n,) bool
+        False where the varint is unterminated or runs past `end`.
+    """
+    last = arr.size - 1
+    byte = arr[np.minimum(pos, last)]
+    value = (byte & 0x7F).astype(np.uint64)
+    nxt = pos + 1
+    live = np.flatnonzero(byte >= 0x80)  # lanes whose varint goes on; usually few, short
+    for k in range(1, _MAX_VARINT):
+        if not live.size:
+            break
+        at = pos[live] + k
+        byte = arr[np.minimum(at, last)]
+        value[live] |= (byte & 0x7F).astype(np.uint64) << np.uint64(7 * k)
+        nxt[live] = at + 1
+        live = live[byte >= 0x80]
+    ok = nxt <= end
+    if live.size:  # more than 10 bytes: not a varint
+        ok[live] = False
+    return value, nxt, ok
+
+
+def read_fixed(arr, pos, dtype):
+    """Little-endian fixed-width values ("<f4", "<f8", "<u8", ...) at byte offsets `pos`.
+
+    Every ``pos + itemsize`` must lie inside `arr`.
+    """
+    dtype = np.dtype(dtype)
+    view = np.ndarray(shape=(max(arr.size - dtype.itemsize + 1, 0),), dtype=dtype,
+                      buffer=arr, strides=(1,))
+    return view[pos]
+
+
+@dataclass
+class Tokens:
+    """The fields of a batch of messages, one row per field occurrence.
+
+    Attributes
+    ----------
+    lane : (t,) int64
+        Which message (index into the batch).
+    order : (t,) int64
+        Position of the field within its message (0, 1, ...).
+    number : (t,) int64
+        Field number.
+    wire : (t,) int64
+        Wire type.
+    value : (t,) uint64
+        The value of a varint field (0 otherwise).
+    pos, size : (t,) int64
+        Payload offset and byte length (8 or 4 for fixed fields, the bytes of a
+        length-delimited field; 0 for varints).
+    bad : (n,) bool
+        Messages that are not valid wire format.
+    """
+
+    lane: np.ndarray
+    order: np.ndarray
+    number: np.ndarray
+    wire: np.ndarray
+    value: np.ndarray
+    pos: np.ndarray
+    size: np.ndarray
+    bad: np.ndarray
+
+    def pick(self, number, wire):
+        """(k,) indices of the tokens with this field number and wire type."""
+        return np.flatnonzero((self.number == number) & (self.wire == wire))
+
+
+def _payload(arr, wire, p, end):
+    """Value, payload size and next offset of one field per lane, given its wire type."""
+    value = np.zeros(p.size, dtype=np.uint64)
+    size = np.zeros(p.size, dtype=np.int64)
+    nxt = p.copy()
+    ok = (wire == VARINT) | (wire == FIXED64) | (wire == LEN) | (wire == FIXED32)
+    for kind, width in ((FIXED64, 8), (FIXED32, 4)):
+        m = wire == kind
+        size[m] = width
+        nxt[m] = p[m] + width
+    for kind in (VARINT, LEN):
+        m = np.flatnonzero(wire == kind)
+        if m.size:
+            v, q, good = read_varints(arr, p[m], end[m])
+            if kind == VARINT:
+                value[m], nxt[m] = v, q
+            else:  # compare as unsigned first: a corrupt length may not fit int64
+                good &= v <= (end[m] - q).astype(np.uint64)
+                size[m] = np.where(good, v, 0).astype(np.int64)
+                p[m], nxt[m] = q, q + size[m]
+            ok[m] &= good
+    return value, size, nxt, ok & (nxt <= end)
+
+
+def tokenize(arr, starts, ends):
+    """Split each message ``arr[starts[i]:ends[i]]`` into fields.
+
+    Parameters
+    ----------
+    arr : (N,) uint8
+    starts, ends : (n,) int64
+
+    Returns
+    -------
+    Tokens
+    """
+    cur = np.asarray(starts, dtype=np.int64).copy()
+    ends = np.asarray(ends, dtype=np.int64)
+    bad = np.zeros(cur.size, dtype=bool)
+    lanes = np.flatnonzero(cur < ends)
+    out = []
+    k = 0
+    while lanes.size:
+        key, p, ok = read_varints(arr, cur[lanes], ends[lanes])
+        wire = (key & np.uint64(7)).astype(np.int64)
+        value, size, nxt, ok2 = _payload(arr, wire, p, ends[lanes])
+        ok &= ok2
+        bad[lanes[~ok]] = True
+        good = lanes[ok]
+        out.append((good, np.full(good.size, k), (key[ok] >> np.uint64(3)).astype(np.int64),
+                    wire[ok], value[ok], p[ok], size[ok]))
+        cur[good] = nxt[ok]
+        lanes = good[cur[good] < ends[good]]
+        k += 1
+    cols = [np.concatenate(c) if c else np.zeros(0) for c in zip(*out)] if out else [np.zeros(0)] * 7
+    types = (np.int64, np.int64, np.int64, np.int64, np.uint64, np.int64, np.int64)
+    cols = [c.astype(t, copy=False) for c, t in zip(cols, types)]
+    return Tokens(*cols, bad=bad)
