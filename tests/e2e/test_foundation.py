@@ -113,3 +113,6 @@ def test_scikit_learn_is_fetched_only_when_a_page_asks(page, site_url):
     assert loaded == {"loaded": ["scikit-learn"]}
     assert any(n.startswith("scikit_learn-1.6.1") for n in fetched)
     assert any(n.startswith("scipy-1.14.1") for n in fetched)
+    # Our extra pure-Python wheel (not in Pyodide's lock) loads the same way and imports.
+    assert page.evaluate("window.nnlab.client.load(['protobuf'])") == {"loaded": ["protobuf"]}
+    assert any(n == "protobuf-6.33.6-py3-none-any.whl" for n in fetched)

@@ -72,5 +72,6 @@ def test_closure_follows_the_lock(lock):
 def test_only_site_packages_are_installed(lock):
     installed = {p.name for p in (ROOT / "build" / "site" / "pyodide").iterdir()}
     wanted = {lock["packages"][n]["file_name"] for n in pyodide.closure(lock, pyodide.SITE_PACKAGES)}
-    assert installed == wanted | set(pyodide.CORE_FILES)
+    extra = {f for _, f, _ in pyodide.EXTRA_WHEELS.values()} | {pyodide.EXTRA_INDEX}
+    assert installed == wanted | set(pyodide.CORE_FILES) | extra
     assert not any("pandas" in n or "matplotlib" in n for n in installed)

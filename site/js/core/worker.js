@@ -38,6 +38,13 @@ async function boot(id, params) {
   return pyodide.pyimport('nnlab.diag').versions(null).toJs({ dict_converter: Object.fromEntries });
 }
 
+/** Names in Pyodide's lock load as they are; our extra pure-Python wheels load by URL. */
+async function wheelUrls(names) {
+  const res = await fetch(new URL('pyodide/nnlab-wheels.json', ROOT), { cache: 'no-cache' });
+  const extra = res.ok ? await res.json() : {};
+  return names.map((n) => (n in extra ? new URL(`pyodide/${extra[n]}`, ROOT).href : n));
+}
+
 function toJs(pyValue) {
   const value = pyValue.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
   pyValue.destroy();
@@ -81,7 +88,7 @@ self.onmessage = async ({ data: msg }) => {
       post(reply(msg.id, 'result', await booting));
     } else if (msg.type === 'load') {
       await booting;
-      await runtime.pyodide.loadPackage(msg.params.packages, { messageCallback: () => {} });
+      await runtime.pyodide.loadPackage(await wheelUrls(msg.params.packages), { messageCallback: () => {} });
       post(reply(msg.id, 'result', { loaded: msg.params.packages }));
     } else {
       if (!runtime) await booting;
