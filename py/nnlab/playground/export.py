@@ -10,7 +10,7 @@ import json
 import math
 import pprint
 
-from . import datasets, features, network, trainer
+from . import config, datasets, features, network
 
 FORMAT = "nnlab-playground-model"
 
@@ -118,9 +118,9 @@ def to_numpy_script(t):
     """
     state = t.to_dict()
     glue = "\n\n\n".join([
-        f"OUTPUT_FOR = {trainer.OUTPUT_FOR!r}",
-        inspect.getsource(trainer.build_data).strip(),
-        inspect.getsource(trainer.network_layout).strip(),
+        f"OUTPUT_FOR = {config.OUTPUT_FOR!r}",
+        inspect.getsource(config.build_data).strip(),
+        inspect.getsource(config.network_layout).strip(),
     ]) + "\n"
     run = (f"CONFIG = {pprint.pformat(state['created_config'], width=100, compact=True)}\n\n"
            f"EVENTS = {pprint.pformat(state['events'], width=100, compact=True)}\n\n")
@@ -128,6 +128,6 @@ def to_numpy_script(t):
              _section("features (nnlab/playground/features.py)", _module_code(features)),
              _section("datasets (nnlab/playground/datasets.py)", _module_code(datasets)),
              _section("network and update rule (nnlab/playground/network.py)", _module_code(network)),
-             _section("data and layout (nnlab/playground/trainer.py)", glue),
+             _section("data and layout (nnlab/playground/config.py)", glue),
              _section("this run", run + _MAIN)]
     return "\n\n".join(parts)
