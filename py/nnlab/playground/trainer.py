@@ -13,6 +13,7 @@ from .datasets import COORD_LIMIT
 from .features import grid, inputs
 from .network import GradientSum, Network, train_epoch, weights_finite
 
+
 def _finite_float(value, what):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
