@@ -319,3 +319,16 @@ def test_long_step_reports_progress_and_ends_with_a_snapshot():
     assert [r["type"] for r in replies][-1] == "result" and replies[-1]["data"]["epoch"] == 60
     assert "heatmaps" not in replies[-1]["data"]
     assert all(r["type"] == "progress" and r["data"]["remaining"] > 0 for r in replies[:-1])
+
+
+def test_fast_mode_step_trains_for_a_time_budget():
+    from nnlab.playground import service
+    from nnlab.protocol import Context
+    ctx = Context()
+    service.create(ctx, {"dataset": "circle", "seed": 1})
+    snap = service.step(ctx, epochs=100_000, heatmaps=False, budget_ms=30)
+    assert 1 <= snap["epoch"] < 100_000
+    capped = service.step(ctx, epochs=3, heatmaps=False, budget_ms=1000)
+    assert capped["epoch"] == snap["epoch"] + 3
+    with pytest.raises(ValueError, match="budget_ms"):
+        service.step(ctx, epochs=1, budget_ms=0)

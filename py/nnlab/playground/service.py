@@ -35,8 +35,8 @@ def create(ctx, config, resolution=100):
     return _data_and_snapshot(trainer, resolution)
 
 
-def _train_slice(trainer, remaining):
-    """Train for about SLICE_SECONDS; returns (epochs still to do, stopped by divergence)."""
+def _train_slice(trainer, remaining, seconds=SLICE_SECONDS):
+    """Train for about `seconds`; returns (epochs still to do, stopped by divergence)."""
     start, done = time.perf_counter(), 0
     chunk = 1
     while remaining:
@@ -46,10 +46,10 @@ def _train_slice(trainer, remaining):
         if ran < chunk and remaining:
             return remaining, True
         elapsed = time.perf_counter() - start
-        if elapsed >= SLICE_SECONDS:
+        if elapsed >= seconds:
             break
         # Size the next chunk from the measured epoch time to land near the slice end.
-        chunk = max(1, int((SLICE_SECONDS - elapsed) * done / max(elapsed, 1e-9)))
+        chunk = max(1, int((seconds - elapsed) * done / max(elapsed, 1e-9)))
     return remaining, False
 
 
@@ -62,15 +62,21 @@ def _finish_in_slices(trainer, remaining, heatmaps, resolution):
     return trainer.snapshot(heatmaps=heatmaps, resolution=resolution)
 
 
-def step(ctx, epochs=1, heatmaps=True, resolution=100):
+def step(ctx, epochs=1, heatmaps=True, resolution=100, budget_ms=None):
     """Train `epochs` epochs; returns `Trainer.snapshot` (with heatmaps when asked).
 
-    A call that takes longer than one slice continues as a long call (progress
-    ``{"epoch", "remaining"}`` between slices, cancellable).
+    With `budget_ms` (fast mode), train as many epochs as fit in that time, at
+    most `epochs`. A call that takes longer than one slice continues as a long
+    call (progress ``{"epoch", "remaining"}`` between slices, cancellable).
     """
     trainer = _trainer(ctx)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 0 <= epochs <= 100_000:
         raise ValueError(f"epochs must be an integer in [0, 100000], got {epochs!r}")
+    if budget_ms is not None:
+        if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not 1 <= budget_ms <= 1000:
+            raise ValueError(f"budget_ms must be a number of milliseconds in [1, 1000], got {budget_ms!r}")
+        _train_slice(trainer, epochs, seconds=budget_ms / 1000)
+        return trainer.snapshot(heatmaps=heatmaps, resolution=resolution)
     remaining, stopped = _train_slice(trainer, epochs)
     if remaining and not stopped:
         return _finish_in_slices(trainer, remaining, heatmaps, resolution)

@@ -6,7 +6,7 @@
 import { t } from '../core/i18n.js';
 import { seedNumber, trainerConfig } from './state.js';
 
-const FAST_BUDGET_MS = 40; // one fast-mode call: long enough to train a lot, short enough to pause
+const FAST_BUDGET_MS = 30; // training time per fast-mode frame: a lot of epochs, and Pause still answers at once
 // Heatmaps while playing are 50 x 50 (a quarter of the work, smoothed when drawn); paused, 100 x 100.
 const PLAY_RES = 50;
 const FULL_RES = 100;
@@ -18,7 +18,6 @@ export class Session {
     this.busy = false;
     this.ready = null; // a snapshot that arrived and waits for the next frame
     this.generation = 0;
-    this.fastEpochs = 10;
     this.points = null; // user points {x, y, label} replacing the generated data
     this.featureMaps = null;
   }
@@ -104,16 +103,12 @@ export class Session {
 
   request() {
     const fast = this.ui('fast').checked;
-    const epochs = fast ? this.fastEpochs : 1;
-    const t0 = performance.now();
+    // Fast mode: Python trains for a time budget per frame instead of one epoch.
+    const params = fast ? { epochs: 100000, budget_ms: FAST_BUDGET_MS } : { epochs: 1 };
     this.busy = true;
-    this.call('playground.step', { epochs, heatmaps: true, resolution: PLAY_RES }).then((snap) => {
+    this.call('playground.step', { ...params, heatmaps: true, resolution: PLAY_RES }).then((snap) => {
       if (snap && this.playing) this.ready = snap;
       else if (snap) this.show(snap);
-      if (fast) {
-        const next = Math.round(epochs * FAST_BUDGET_MS / Math.max(performance.now() - t0, 1));
-        this.fastEpochs = Math.max(1, Math.min(1000, next));
-      }
     }, (err) => {
       this.setPlaying(false);
       this.status('pg.error', { message: err.message });

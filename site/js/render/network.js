@@ -123,8 +123,11 @@ export class NetworkView {
   drawNode(id, values, n, offset, opts = {}) {
     const node = this.nodes.get(id);
     if (!node) return;
-    node.heatmap.canvas.width = n;
-    node.heatmap.canvas.height = n;
+    const canvas = node.heatmap.canvas;
+    if (canvas.width !== n) {
+      canvas.width = n;
+      canvas.height = n;
+    }
     node.heatmap.draw(values, n, { offset, ...opts });
   }
 }
