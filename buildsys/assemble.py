@@ -34,7 +34,9 @@ def mirror_tree(src, dest, keep=()):
 
 
 def python_files():
-    return sorted(p for p in (PY_SRC / "nnlab").rglob("*.py") if "__pycache__" not in p.parts)
+    """The package as the browser gets it: the examples (TensorFlow, build-time only) stay out."""
+    return sorted(p for p in (PY_SRC / "nnlab").rglob("*.py")
+                  if "__pycache__" not in p.parts and "examples" not in p.relative_to(PY_SRC).parts)
 
 
 def package_archive(out):
