@@ -11,7 +11,9 @@ from .common import ROOT, SITE_OUT, Stage, sha256_text
 SITE_SRC = ROOT / "site"
 PY_SRC = ROOT / "py"
 # Folders of build/site that other stages own; the mirror of site/ leaves them alone.
-GENERATED = {"pyodide", "data", "nnlab.zip", "build-info.json"}
+GENERATED = {"pyodide", "data", "nnlab.zip", "build-info.json", "vendor"}
+# npm files the pages load as they are (node_modules path -> build/site/vendor/ name), pinned in package-lock.json.
+VENDOR = {"@dagrejs/dagre/dist/dagre.min.js": "dagre.min.js", "@dagrejs/dagre/LICENSE": "dagre-LICENSE"}
 
 
 def mirror_tree(src, dest, keep=()):
@@ -60,6 +62,10 @@ def build_site(node_modules, pip_python):
     with Stage("site") as st:
         n = mirror_tree(SITE_SRC, SITE_OUT, keep=GENERATED | {"nnlab.sha256"})
         st.note(f"{n} changed file(s) from site/")
+    with Stage("vendor") as st:
+        (SITE_OUT / "vendor").mkdir(parents=True, exist_ok=True)
+        n = sum(pyodide.copy_if_changed(Path(node_modules) / src, SITE_OUT / "vendor" / name) for src, name in VENDOR.items())
+        st.note(f"{n} changed of {len(VENDOR)} vendored npm file(s)")
     with Stage("nnlab") as st:
         digest, changed = package_archive(SITE_OUT / "nnlab.zip")
         st.note(f"nnlab.zip {'rebuilt' if changed else 'unchanged'} ({digest[:12]})")

@@ -119,6 +119,10 @@ def manifest_entry(name, folder):
     if missing:
         raise BuildError(STAGE, f"example {name} wrote no {', '.join(missing)} in example.json",
                          f"fix py/nnlab/examples/{name}.py so it passes them to cli.write_result")
+    logdir = folder / entry["logdir"]
+    # A static host cannot list folders: name the event files so the Board can fetch them.
+    entry["event_files"] = sorted(p.relative_to(logdir).as_posix() for p in logdir.rglob("*")
+                                  if p.is_file() and "tfevents" in p.name)
     for key in ("logdir", "projector", "image"):
         entry[key] = f"{name}/{entry[key]}" if entry.get(key) else None
     return entry

@@ -5,6 +5,7 @@ the message format.
 """
 
 from . import diag
+from .board import service as board
 from .playground import service as playground
 from .protocol import Server
 
@@ -13,6 +14,7 @@ HANDLERS = {
     "diag.matmul": diag.matmul_check,
     "diag.scale": diag.scale,
     **playground.HANDLERS,
+    **board.HANDLERS,
 }
 
 

@@ -1,0 +1,103 @@
+"""The GRAPHS dashboard's model: an op graph folded by name scope, with run-metadata statistics.
+
+A node named ``a/b/c`` sits in scopes ``a`` and ``a/b``. A scope that is not
+expanded shows as one node standing for every op below it; edges between the
+visible nodes are the ops' inputs, merged and counted. A name that is both an op
+and a scope (``w`` beside ``w/read``) puts the op inside its own scope, as
+TensorBoard does.
+"""
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+
+def _ops(graph_def):
+    """[(name, op, device, [input op names], [is control])] of a GraphDef."""
+    out = []
+    for n in graph_def.node:
+        inputs = [i.lstrip("^").split(":")[0] for i in n.input]
+        out.append((n.name, n.op, n.device, inputs, [i.startswith("^") for i in n.input]))
+    return out
+
+
+def _paths(names):
+    """Scope path (tuple of scope ids) of every op."""
+    scopes = {"/".join(p.split("/")[:k]) for p in names for k in range(1, p.count("/") + 1)}
+    paths = {}
+    for name in names:
+        parts = name.split("/")
+        prefixes = ["/".join(parts[:k]) for k in range(1, len(parts))]
+        if name in scopes:
+            prefixes.append(name)  # the op lives inside its namesake scope
+        paths[name] = prefixes
+    return paths
+
+
+def _visible(name, path, expanded):
+    for scope in path:
+        if scope not in expanded:
+            return scope
+    return name
+
+
+def step_stats_by_node(stats):
+    """{op name: (compute micros, bytes)} of one `nnlab.events.StepStats` (summed over devices)."""
+    time = (stats.op_end_rel_micros - stats.op_start_rel_micros).astype(np.float64)
+    out = defaultdict(lambda: [0.0, 0.0])
+    for name, t, b in zip(stats.node_name, time.tolist(), stats.total_bytes.astype(np.float64).tolist()):
+        out[name][0] += t
+        out[name][1] += b
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def graph_view(graph_def, expanded=(), stats=None):
+    """The graph as drawn with the scopes in `expanded` open.
+
+    Parameters
+    ----------
+    graph_def : GraphDef
+    expanded : iterable of str
+        Scope ids shown open.
+    stats : dict of str to (float, float), optional
+        `step_stats_by_node` of the chosen step.
+
+    Returns
+    -------
+    dict
+        ``nodes``: [{id, label, kind ("op"|"scope"), op, device, count, time, bytes, parent}],
+        ``edges``: [{source, target, count, control}], ``ops``: total op count.
+    """
+    expanded = set(expanded)
+    ops = _ops(graph_def)
+    paths = _paths([o[0] for o in ops])
+    stats = stats or {}
+    nodes = {}
+    for name, op, device, _, _ in ops:
+        vid = _visible(name, paths[name], expanded)
+        node = nodes.get(vid)
+        if node is None:
+            kind = "op" if vid == name else "scope"
+            parent = paths[name][paths[name].index(vid) - 1] if kind == "scope" and paths[name].index(vid) else (
+                paths[name][-1] if kind == "op" and paths[name] else "")
+            node = nodes[vid] = {"id": vid, "label": vid.rsplit("/", 1)[-1], "kind": kind, "op": op if kind == "op" else "",
+                                 "devices": Counter(), "count": 0, "time": 0.0, "bytes": 0.0, "parent": parent}
+        node["count"] += 1
+        node["devices"][device] += 1
+        t, b = stats.get(name, (0.0, 0.0))
+        node["time"] += t
+        node["bytes"] += b
+    edges = Counter()
+    known = {o[0] for o in ops}
+    for name, _, _, inputs, control in ops:
+        dst = _visible(name, paths[name], expanded)
+        for src_name, ctl in zip(inputs, control):
+            if src_name not in known:
+                continue
+            src = _visible(src_name, paths[src_name], expanded)
+            if src != dst:
+                edges[(src, dst, ctl)] += 1
+    for node in nodes.values():
+        node["device"] = node.pop("devices").most_common(1)[0][0]
+    return {"nodes": list(nodes.values()), "ops": len(ops),
+            "edges": [{"source": s, "target": d, "control": c, "count": n} for (s, d, c), n in edges.items()]}

@@ -1,0 +1,196 @@
+"""Worker handlers of the Board page: ``fn(ctx, **params)``, see `nnlab.protocol`.
+
+One `nnlab.events.LogdirReader` lives in ``ctx.store["board"]``. The page feeds
+it file bytes (a file's start, or bytes appended since the last read) with
+``board.feed``, a few MB per call so each call is one short chunk, then asks for
+what the dashboards draw. Numbers cross as float64 arrays (steps included: the
+page's typed arrays have no int64), encoded media as uint8 arrays.
+"""
+
+import json
+
+import numpy as np
+
+from ..events import KINDS, LogdirReader
+from . import histograms as hist
+from .graph import graph_view, step_stats_by_node
+from .smoothing import DEFAULT_WEIGHT, smooth
+
+STORE_KEY = "board"
+
+
+def _reader(ctx):
+    reader = ctx.store.get(STORE_KEY)
+    if reader is None:
+        reader = ctx.store[STORE_KEY] = LogdirReader()
+    return reader
+
+
+def _bytes(data):
+    if isinstance(data, np.ndarray):
+        return data.astype(np.uint8, copy=False).tobytes()
+    return bytes(data)
+
+
+def reset(ctx):
+    """Forget every file read so far (a new folder is being opened)."""
+    ctx.store[STORE_KEY] = LogdirReader()
+    return {"ok": True}
+
+
+def feed(ctx, files):
+    """Read new bytes of some event files.
+
+    Parameters
+    ----------
+    files : dict of str to (m,) uint8
+        Path relative to the log directory -> bytes from the offset already read.
+
+    Returns
+    -------
+    dict
+        ``{"changed": [run, ...], "offsets": {path: complete-record offset}, "records": int}``
+        (records: events read so far over all files).
+    """
+    reader = _reader(ctx)
+    changed = reader.update({p: _bytes(d) for p, d in files.items()})
+    return {"changed": changed, "offsets": reader.offsets, "records": _records(reader)}
+
+
+def _records(reader):
+    # The reader counts complete records per file (FileStore.records); the page shows the total as progress.
+    return sum(getattr(f, "records", 0) for f in getattr(reader, "_files", {}).values())
+
+
+def summary(ctx):
+    """Runs, their tags by kind with point counts, and the reader's warnings.
+
+    Returns
+    -------
+    dict
+        ``{"runs": [...], "tags": {run: {kind: {tag: points}}}, "points": int,
+        "warnings": [str, ...]}``.
+    """
+    reader = _reader(ctx)
+    tags, total = {}, 0
+    for run in reader.runs:
+        by_kind = reader.tags(run)
+        tags[run] = {k: {t: len(reader.series(run, k, t)) for t in by_kind[k]} for k in KINDS}
+        total += sum(sum(v.values()) for v in tags[run].values())
+    return {"runs": reader.runs, "tags": tags, "points": total, "warnings": reader.warnings}
+
+
+def _times(s):
+    return {"steps": s.steps.astype(np.float64), "wall_times": s.wall_times.astype(np.float64)}
+
+
+def scalars(ctx, run, tag, smoothing=DEFAULT_WEIGHT):
+    """Every point of one scalar series with its smoothed twin: four (n,) float64 arrays."""
+    s = _reader(ctx).scalars(run, tag)
+    values = np.asarray(s.values, dtype=np.float64)
+    return {**_times(s), "values": values, "smoothed": smooth(values, float(smoothing))}
+
+
+def smooth_many(ctx, series, smoothing=DEFAULT_WEIGHT):
+    """Re-smooth several series: `series` is ``[[run, tag], ...]``; returns a list of (n,) float64."""
+    reader = _reader(ctx)
+    return [smooth(np.asarray(reader.scalars(r, t).values, dtype=np.float64), float(smoothing))
+            for r, t in series]
+
+
+def scalar_export(ctx, run, tag, format="csv"):
+    """One series as TensorBoard's download: CSV ``Wall time,Step,Value`` or JSON ``[[wall, step, value], ...]``."""
+    s = _reader(ctx).scalars(run, tag)
+    rows = list(zip(s.wall_times.tolist(), s.steps.tolist(), np.asarray(s.values, dtype=np.float64).tolist()))
+    if format == "json":
+        return json.dumps([list(r) for r in rows], allow_nan=True)
+    if format != "csv":
+        raise ValueError(f"format must be 'csv' or 'json', got {format!r}")
+    return "Wall time,Step,Value\n" + "".join(f"{w!r},{st},{v!r}\n" for w, st, v in rows)
+
+
+def histograms(ctx, run, tag, bins=hist.BINS):
+    """A histogram series for both dashboards.
+
+    Returns
+    -------
+    dict
+        steps, wall_times : (n,) float64; edges : (bins+1,) float64;
+        counts : (n, bins) float64 (re-binned); distribution : (n, 9) float64
+        (values at `BASIS_POINTS`); basis_points : list of int.
+    """
+    s = _reader(ctx).histograms(run, tag)
+    edges, counts = hist.rebin(s.values, int(bins))
+    return {**_times(s), "edges": edges, "counts": counts,
+            "distribution": hist.compress_series(s.values), "basis_points": list(hist.BASIS_POINTS)}
+
+
+def _u8(blob):
+    return np.frombuffer(bytes(blob), dtype=np.uint8).copy()
+
+
+def images(ctx, run, tag):
+    """Per step: ``{"width", "height", "images": [(m,) uint8 encoded image, ...]}``."""
+    s = _reader(ctx).images(run, tag)
+    items = [{"width": v.width, "height": v.height, "images": [_u8(b) for b in v.images]} for v in s.values]
+    return {**_times(s), "items": items}
+
+
+def audio(ctx, run, tag):
+    """Per step: ``{"clips": [(m,) uint8 WAV, ...], "labels", "sample_rate", "content_type"}``."""
+    s = _reader(ctx).audio(run, tag)
+    items = [{"clips": [_u8(c) for c in v.clips], "labels": [str(x) for x in v.labels],
+              "sample_rate": float(v.sample_rate), "content_type": v.content_type or "audio/wav"}
+             for v in s.values]
+    return {**_times(s), "items": items}
+
+
+def _text(x):
+    return x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x)
+
+
+def text(ctx, run, tag):
+    """Per step: ``{"shape": [...], "strings": [str, ...]}`` (the text tensor flattened)."""
+    s = _reader(ctx).text(run, tag)
+    items = [{"shape": list(np.shape(v.array)), "strings": [_text(x) for x in np.ravel(v.array).tolist()]}
+             for v in s.values]
+    return {**_times(s), "items": items}
+
+
+def graph(ctx, run, tag=None, expanded=(), metadata_tag=None):
+    """A run's op graph folded by scope (see `graph.graph_view`), with statistics of one traced step.
+
+    Returns
+    -------
+    dict
+        ``graph_view``'s result plus ``tags`` (graph tags of the run), ``tag`` (the one shown),
+        ``metadata_tags`` (run-metadata tags) and ``error`` (a Keras model config has no op graph).
+    """
+    reader = _reader(ctx)
+    tags = reader.tags(run)
+    data = reader.graphs(run, tag).values[-1] if tag else reader.graph(run)
+    out = {"tags": tags["graph"], "tag": tag, "metadata_tags": tags["run_metadata"], "nodes": [], "edges": [], "ops": 0,
+           "error": ""}
+    gd = data.graph_def() if data is not None else None
+    if gd is None:
+        out["error"] = "keras" if data is not None else "none"
+        return out
+    stats = None
+    if metadata_tag:
+        stats = step_stats_by_node(reader.run_metadata(run, metadata_tag).values[-1].step_stats())
+    return {**out, **graph_view(gd, expanded, stats)}
+
+
+HANDLERS = {
+    "board.reset": reset,
+    "board.feed": feed,
+    "board.summary": summary,
+    "board.scalars": scalars,
+    "board.smooth": smooth_many,
+    "board.scalar_export": scalar_export,
+    "board.histograms": histograms,
+    "board.images": images,
+    "board.audio": audio,
+    "board.text": text,
+    "board.graph": graph,
+}

@@ -1,0 +1,108 @@
+/**
+ * The tabs and, per tab, its controls and cards. SCALARS has its own module;
+ * the other dashboards load one (run, tag) at a time and drop stale work when
+ * the view changes (view.token).
+ */
+import { t } from '../core/i18n.js';
+import { el, natural, userRegex } from './dom.js';
+import { histogramCard, modeSelect } from './dists.js';
+import { renderGraph } from './graph.js';
+import { audioCards, imageCards, textCard } from './media.js';
+
+/** Tabs in TensorBoard's order; `kind` is the reader's kind of tags they show. */
+export const TABS = [
+  { id: 'scalars', kind: 'scalars' }, { id: 'images', kind: 'images' }, { id: 'audio', kind: 'audio' }, { id: 'graphs', kind: 'graph' },
+  { id: 'distributions', kind: 'histograms' }, { id: 'histograms', kind: 'histograms' }, { id: 'text', kind: 'text' },
+];
+
+function tagFilter(settings, rerender) {
+  const input = el('input', { type: 'search', 'data-testid': 'tag-filter', placeholder: t('board.tagFilter'), value: settings.tagFilter });
+  input.addEventListener('input', () => { settings.tagFilter = input.value; rerender(); });
+  return el('label', {}, [el('span', { text: t('board.tagFilter') }), input]);
+}
+
+function range(testid, label, min, max, step, value, onInput) {
+  const input = el('input', { type: 'range', min, max, step, value: String(value), 'data-testid': testid });
+  input.addEventListener('input', () => onInput(Number(input.value)));
+  return el('label', { class: 'slider' }, [el('span', { text: t(label) }), input]);
+}
+
+/** Brightness, contrast and actual size apply to every image in the page (CSS filters, as TensorBoard does). */
+function applyImageStyle(dash, s) {
+  for (const img of dash.querySelectorAll('img.bd-image')) {
+    img.style.filter = `contrast(${s.contrast}%) brightness(${s.brightness})`;
+    img.classList.toggle('actual', s.actualSize);
+  }
+}
+
+function imageControls(box, dash, s) {
+  const actual = el('input', { type: 'checkbox', 'data-testid': 'actual-size' });
+  actual.checked = s.actualSize;
+  actual.addEventListener('change', () => { s.actualSize = actual.checked; applyImageStyle(dash, s); });
+  box.append(
+    range('brightness', 'board.brightness', '0', '2', '0.01', s.brightness, (v) => { s.brightness = v; applyImageStyle(dash, s); }),
+    range('contrast', 'board.contrast', '0', '500', '1', s.contrast, (v) => { s.contrast = v; applyImageStyle(dash, s); }),
+    el('label', { class: 'toggle' }, [actual, el('span', { text: t('board.actualSize') })]),
+    el('button', { type: 'button', text: t('board.resetImage'), onclick: () => {
+      Object.assign(s, { brightness: 1, contrast: 100 });
+      box.querySelector('[data-testid="brightness"]').value = '1';
+      box.querySelector('[data-testid="contrast"]').value = '100';
+      applyImageStyle(dash, s);
+    } }));
+}
+
+/** (run, tag) pairs of one kind for the visible runs, tag-filtered and sorted by tag, then run. */
+function pairs(summary, runs, kind, filter) {
+  const re = userRegex(filter);
+  const out = [];
+  for (const run of runs) for (const tag of Object.keys(summary.tags[run]?.[kind] || {})) if (!re || re.test(tag)) out.push([run, tag]);
+  return out.sort((a, b) => natural(a[1], b[1]) || natural(a[0], b[0]));
+}
+
+async function fillCards(view, tab, dash, list) {
+  const token = view.token;
+  const call = { images: 'board.images', audio: 'board.audio', text: 'board.text' }[tab.id] || 'board.histograms';
+  for (const [run, tag] of list) {
+    const data = await view.client.call(call, { run, tag });
+    if (token !== view.token) return; // the view changed while Python answered
+    const colors = view.state.colors;
+    if (tab.id === 'text') dash.append(textCard(run, tag, data, colors));
+    else if (tab.id === 'images') dash.append(...imageCards(run, tag, data, colors));
+    else if (tab.id === 'audio') dash.append(...audioCards(run, tag, data, colors));
+    else {
+      const c = histogramCard(tab.id, run, tag, data, colors, view.settings);
+      dash.append(c.root);
+      c.draw();
+      view.redrawers.push(c.draw);
+    }
+  }
+  if (tab.id === 'images') applyImageStyle(dash, view.settings);
+}
+
+/**
+ * Show the current tab.
+ * @param {object} view the page's view state (main.js makeView)
+ * @param {HTMLElement} box controls container
+ * @param {HTMLElement} dash cards container
+ * @param {string[]} runs visible runs
+ * @param {() => void} rerender
+ */
+export function renderDashboard(view, box, dash, runs, rerender) {
+  const tab = TABS.find((x) => x.id === view.tab);
+  dash.className = `bd-dash ${tab.id}`;
+  if (tab.id === 'scalars') {
+    view.scalars.controls(box, rerender);
+    return view.scalars.render(dash, view.summary, runs, view.state.colors);
+  }
+  if (tab.id === 'graphs') return renderGraph(view, box, dash, runs);
+  box.replaceChildren(tagFilter(view.settings, rerender));
+  if (tab.id === 'images') imageControls(box, dash, view.settings);
+  view.redrawers = [];
+  if (tab.id === 'histograms') {
+    box.append(el('label', {}, [el('span', { text: t('board.mode') }),
+      modeSelect(view.settings, () => view.redrawers.forEach((d) => d()))]));
+  }
+  const list = pairs(view.summary, runs, tab.kind, view.settings.tagFilter);
+  dash.replaceChildren(...(list.length ? [] : [el('p', { class: 'hint', text: t('board.noTags') })]));
+  return fillCards(view, tab, dash, list);
+}

@@ -1,0 +1,93 @@
+/**
+ * Small DOM and data helpers of the Board. Data strings (tags, runs, text)
+ * only ever reach the page through textContent.
+ */
+
+/** TensorBoard's run palette (webapp/util/colors.ts), by run index. */
+export const PALETTE = ['#425066', '#12b5cb', '#e52592', '#f9ab00', '#9334e6', '#7cb342', '#e8710a'];
+
+/**
+ * Create an element.
+ * @param {string} tag
+ * @param {object} [attrs] attributes; `text` sets textContent, `on*` add listeners, `dataset` an object
+ * @param {Array<Node|string>} [children]
+ * @returns {HTMLElement}
+ */
+export function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  node.append(...children);
+  return node;
+}
+
+/** A case-insensitive RegExp from user input, or null when it is empty or invalid (TensorBoard ignores those). */
+export function userRegex(text) {
+  if (!text) return null;
+  try {
+    return new RegExp(text, 'i');
+  } catch {
+    return null;
+  }
+}
+
+/** Offer `text` as a file download. */
+export function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A file-name-safe form of a run or tag. */
+export function safeName(s) {
+  return s.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'root';
+}
+
+/** Natural sort (numbers inside names compare by value), as TensorBoard groups tags. */
+export const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }).compare;
+
+/** The Float64Array of a protocol array record. */
+export const f64 = (rec) => (rec.data instanceof Float64Array ? rec.data : Float64Array.from(rec.data));
+
+/** Format a number compactly for axes and tooltips. */
+export function fmt(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(3);
+  return String(Number(v.toPrecision(5)));
+}
+
+/** Seconds as a short duration (relative axis). */
+export function duration(sec) {
+  if (!Number.isFinite(sec)) return String(sec);
+  if (Math.abs(sec) < 120) return `${fmt(sec)} s`;
+  if (Math.abs(sec) < 7200) return `${fmt(sec / 60)} min`;
+  return `${fmt(sec / 3600)} h`;
+}
+
+/** Seconds since the epoch as local date-time. */
+export function clock(sec, withDate = true) {
+  const d = new Date(sec * 1000);
+  return withDate ? d.toLocaleString() : d.toLocaleTimeString();
+}
+
+/** Run `fn` at most once per animation frame, however often it is requested. */
+export function frameScheduler(fn) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      fn();
+    });
+  };
+}

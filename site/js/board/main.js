@@ -1,0 +1,150 @@
+/**
+ * The Board page: boot Python (with protobuf for rich records), open a log
+ * source, then show the runs panel and the dashboard of the chosen tab.
+ * Python reads and computes; this module only wires DOM events to calls.
+ */
+import { startPython } from '../core/app.js';
+import { onLangChange, t } from '../core/i18n.js';
+import { el } from './dom.js';
+import { renderDashboard, TABS } from './dashboards.js';
+import { renderRuns, runColors, visibleRuns } from './runs.js';
+import { ScalarsDashboard } from './scalars.js';
+import { LogSource, droppedFiles, exampleManifest, pickedFiles, serverIndex } from './source.js';
+
+const RELOAD_MS = 30_000; // TensorBoard's default reload interval
+const root = document.querySelector('main.bd');
+const ui = (id) => root.querySelector(`[data-testid="${id}"]`);
+
+function showProgress(p) {
+  const box = ui('parse-progress');
+  box.hidden = false;
+  box.querySelector('progress').value = p.total ? p.bytes / p.total : 1;
+  box.querySelector('[data-role="label"]').textContent = t('board.progress', {
+    file: p.file, files: p.files, mb: (p.bytes / 1e6).toFixed(1), total: (p.total / 1e6).toFixed(1), records: p.records.toLocaleString() });
+}
+
+function showSummary(view, files) {
+  const { summary } = view;
+  const status = ui('board-status');
+  status.dataset.kind = summary.runs.length ? 'ok' : 'error';
+  status.textContent = summary.runs.length
+    ? t('board.loaded', { runs: summary.runs.length, files, points: summary.points.toLocaleString() })
+    : t('board.noEvents');
+  const list = ui('warnings');
+  list.hidden = !summary.warnings.length;
+  list.replaceChildren(...summary.warnings.map((w) => el('li', { text: w })));
+}
+
+function makeView(client) {
+  const tooltip = ui('tooltip');
+  const settings = { smoothing: 0.6, axis: 'step', logY: false, ignoreOutliers: true, tagFilter: '', split: false,
+    brightness: 1, contrast: 100, actualSize: false, mode: 'offset',
+    graph: { run: '', tag: '', meta: '', color: 'structure', search: '', expanded: new Set() } };
+  return { client, tooltip, settings, tab: 'scalars', summary: null, token: 0,
+    state: { runs: [], hidden: new Set(), runFilter: '', colors: new Map() },
+    scalars: new ScalarsDashboard({ client, tooltip }, settings) };
+}
+
+/** Redraw tabs, runs and the current dashboard from the last summary. */
+function refresh(view) {
+  if (!view.summary) return;
+  const { state, summary } = view;
+  renderRuns(ui('run-list'), state, () => refresh(view));
+  const counts = Object.fromEntries(TABS.map(({ id, kind }) => [id,
+    new Set(state.runs.flatMap((r) => Object.keys(summary.tags[r]?.[kind] || {}))).size]));
+  ui('tabs').replaceChildren(...TABS.map(({ id }) => el('button', {
+    type: 'button', role: 'tab', 'data-testid': `tab-${id}`, 'aria-selected': String(view.tab === id),
+    class: counts[id] ? '' : 'empty', text: `${t(`board.tab.${id}`)} ${counts[id] ? `(${counts[id]})` : ''}`,
+    onclick: () => { view.tab = id; refresh(view); } })));
+  view.token += 1;
+  root.dataset.tab = view.tab;
+  renderDashboard(view, ui('controls'), ui('dashboard'), visibleRuns(state), () => refresh(view));
+}
+
+async function afterRead(view, files) {
+  view.summary = await view.client.call('board.summary');
+  view.state.runs = view.summary.runs;
+  view.state.colors = runColors(view.summary.runs);
+  view.scalars.forget();
+  showSummary(view, files);
+  root.dataset.board = view.summary.runs.length ? 'ready' : 'empty';
+  refresh(view);
+}
+
+async function open(view, source, read, reload = false) {
+  const wasReady = reload && root.dataset.board === 'ready';
+  const before = source.fedBytes;
+  root.dataset.board = 'loading';
+  try {
+    const files = await read();
+    ui('parse-progress').hidden = true;
+    if (wasReady && source.fedBytes === before) {
+      root.dataset.board = 'ready'; // nothing appended: keep the charts as they are
+      return;
+    }
+    await afterRead(view, files);
+  } catch (err) {
+    root.dataset.board = 'error';
+    ui('board-status').dataset.kind = 'error';
+    ui('board-status').textContent = t('board.readFailed', { message: err.message });
+  }
+}
+
+function wireInputs(view, source) {
+  const openFiles = async (files) => {
+    await source.reset('files');
+    ui('reload').hidden = true;
+    await open(view, source, () => source.readFiles(files));
+  };
+  for (const id of ['pick-folder', 'pick-files']) {
+    ui(id).addEventListener('change', (e) => { if (e.target.files.length) openFiles(pickedFiles(e.target.files)); });
+  }
+  const zone = root;
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); root.classList.add('dragging'); });
+  zone.addEventListener('dragleave', () => root.classList.remove('dragging'));
+  zone.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    root.classList.remove('dragging');
+    openFiles(await droppedFiles(e.dataTransfer));
+  });
+  ui('run-filter').addEventListener('input', (e) => { view.state.runFilter = e.target.value; refresh(view); });
+  return openFiles;
+}
+
+async function examples(openFiles) {
+  const list = await exampleManifest();
+  const box = ui('examples');
+  box.hidden = !list.length;
+  box.replaceChildren(...list.map((ex) => el('button', { type: 'button', class: 'link', 'data-testid': 'example',
+    text: ex.title, onclick: async () => {
+      const files = await Promise.all(ex.files.map(async (path) => {
+        const res = await fetch(`data/${ex.logdir}/${path}`);
+        return { path, file: new File([await res.blob()], path.split('/').pop()) };
+      }));
+      openFiles(files);
+    } })));
+}
+
+async function main() {
+  const client = await startPython();
+  await client.load(['protobuf']);
+  const view = makeView(client);
+  const source = new LogSource(client, showProgress);
+  const openFiles = wireInputs(view, source);
+  onLangChange(() => refresh(view));
+  const index = await serverIndex();
+  if (index) {
+    ui('reload').hidden = false;
+    await source.reset('server');
+    const reload = () => open(view, source, () => source.readServer(), true);
+    ui('reload').addEventListener('click', reload);
+    await open(view, source, () => source.readServer(index));
+    setInterval(() => { if (root.dataset.board !== 'loading') reload(); }, RELOAD_MS);
+  } else {
+    examples(openFiles);
+    ui('board-status').textContent = t('board.chooseLogs');
+    root.dataset.board = 'waiting'; // for logs from the picker or a drop
+  }
+}
+
+main();

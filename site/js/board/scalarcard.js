@@ -1,0 +1,165 @@
+/**
+ * One SCALARS chart card: every visible run's series of one tag, raw line
+ * faint behind the smoothed one, a hover tooltip, downloads and enlarge.
+ */
+import { t } from '../core/i18n.js';
+import { drawLines, frame, nearest } from '../render/scalarchart.js';
+import { clock, download, duration, el, fmt, frameScheduler, safeName } from './dom.js';
+
+/** The x values of a series for an axis mode ('step' | 'relative' | 'wall'). */
+export function xValues(s, axis) {
+  if (axis === 'step') return s.steps;
+  if (axis === 'wall') return s.wall;
+  if (!s.relative) {
+    const t0 = s.wall[0];
+    s.relative = s.wall.map((w) => w - t0);
+  }
+  return s.relative;
+}
+
+/** [lo, hi] of the y domain: the 5th-95th percentile of the values when ignoring outliers (TensorBoard's rule). */
+export function yDomain(arrays, { logY, ignoreOutliers }) {
+  let n = 0;
+  for (const a of arrays) n += a.length;
+  const all = new Float64Array(n);
+  let k = 0;
+  for (const a of arrays) for (const v of a) if (Number.isFinite(v) && (!logY || v > 0)) all[k++] = v;
+  const ys = all.subarray(0, k).sort();
+  if (!k) return logY ? [0.1, 10] : [0, 1];
+  // TensorBoard's 5th-95th percentile rule; on short series (< 100 points) it hides real points, so all are kept.
+  const [i0, i1] = ignoreOutliers && k >= 100 ? [Math.ceil((k - 1) * 0.05), Math.floor((k - 1) * 0.95)] : [0, k - 1];
+  let lo = ys[i0]; let hi = ys[i1];
+  if (logY) return lo === hi ? [lo / 2, hi * 2] : [lo, hi];
+  if (lo === hi) { lo -= 0.5; hi += 0.5; }
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
+}
+
+function xFormatter(axis) {
+  if (axis === 'relative') return duration;
+  if (axis === 'wall') return (v) => clock(v, false);
+  return fmt;
+}
+
+export class ScalarCard {
+  /**
+   * @param {string} tag
+   * @param {{client, settings: object, tooltip: HTMLElement, colors: Map}} env
+   */
+  constructor(tag, env) {
+    this.tag = tag;
+    this.env = env;
+    this.series = []; // [{run, steps, wall, values, smoothed}]
+    this.canvas = el('canvas', { class: 'chart', 'data-testid': 'chart' });
+    this.readout = el('span', { class: 'points', 'data-testid': 'points-shown' });
+    this.downloads = el('div', { class: 'downloads', 'data-testid': 'downloads' });
+    const enlarge = el('button', { type: 'button', class: 'small', 'data-testid': 'enlarge', text: t('board.enlarge'),
+      onclick: () => { this.root.classList.toggle('big'); this.domain = null; this.redraw(); } });
+    this.root = el('div', { class: 'bd-card', 'data-testid': 'chart-card', dataset: { tag } }, [
+      el('div', { class: 'card-title', text: tag, title: tag }), this.canvas,
+      el('div', { class: 'card-foot' }, [this.readout, enlarge]), this.downloads]);
+    this.redraw = frameScheduler(() => this.draw());
+    this.cursor = NaN;
+    this.canvas.addEventListener('mousemove', (e) => this.hover(e));
+    this.canvas.addEventListener('mouseleave', () => { env.tooltip.hidden = true; this.cursor = NaN; this.redraw(); });
+  }
+
+  /** Replace the card's series (one per visible run holding the tag). */
+  setSeries(series) {
+    this.series = series;
+    this.domain = null;
+    this.downloads.replaceChildren(...series.map((s) => el('span', { class: 'dl' }, [
+      el('span', { class: 'swatch', style: null }), el('span', { text: s.run === '.' ? t('board.rootRun') : s.run }),
+      el('button', { type: 'button', class: 'link', 'data-testid': 'download-csv', dataset: { run: s.run }, text: 'CSV',
+        onclick: () => this.save(s.run, 'csv') }),
+      el('button', { type: 'button', class: 'link', 'data-testid': 'download-json', dataset: { run: s.run }, text: 'JSON',
+        onclick: () => this.save(s.run, 'json') })])));
+    this.downloads.querySelectorAll('.swatch').forEach((sw, i) => { sw.style.background = this.env.colors.get(series[i].run); });
+    this.redraw();
+  }
+
+  async save(run, format) {
+    const text = await this.env.client.call('board.scalar_export', { run, tag: this.tag, format });
+    download(`${safeName(run)}-${safeName(this.tag)}.${format}`, text, format === 'csv' ? 'text/csv' : 'application/json');
+  }
+
+  view() {
+    const { axis, logY, ignoreOutliers } = this.env.settings;
+    if (!this.domain) {
+      let x0 = Infinity; let x1 = -Infinity;
+      for (const s of this.series) {
+        const x = xValues(s, axis);
+        for (let i = 0; i < x.length; i++) { if (x[i] < x0) x0 = x[i]; if (x[i] > x1) x1 = x[i]; }
+      }
+      if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
+      this.domain = { x: [x0, x1], y: yDomain(this.series.map((s) => s.values), { logY, ignoreOutliers }) };
+    }
+    return { ...this.domain, logY, xFormat: xFormatter(axis), yFormat: fmt, cursor: this.cursor };
+  }
+
+  lines() {
+    const { axis, smoothing } = this.env.settings;
+    const out = [];
+    for (const s of this.series) {
+      const x = xValues(s, axis);
+      const color = this.env.colors.get(s.run);
+      if (smoothing > 0) out.push({ x, y: s.values, color, alpha: 0.25, width: 1 });
+      out.push({ x, y: smoothing > 0 ? s.smoothed : s.values, color, dots: x.length <= 100 });
+    }
+    return out;
+  }
+
+  draw() {
+    const c = this.canvas;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(200, c.clientWidth);
+    const h = Math.max(120, c.clientHeight);
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    const total = this.series.reduce((n, s) => n + s.values.length, 0);
+    const drawn = drawLines(c, this.lines(), this.view());
+    this.readout.dataset.points = String(total);
+    this.readout.dataset.drawn = String(drawn);
+    this.readout.textContent = t('board.pointsShown', { n: total.toLocaleString(), drawn: drawn.toLocaleString() });
+  }
+
+  /** Settings changed (axis, log, outliers): recompute the domain and redraw. */
+  invalidate() {
+    this.domain = null;
+    this.redraw();
+  }
+
+  hover(e) {
+    if (!this.series.length) return;
+    const box = this.canvas.getBoundingClientRect();
+    const view = this.view();
+    const f = frame(box.width, box.height, view);
+    const target = f.ix(e.clientX - box.left);
+    this.cursor = target;
+    this.redraw();
+    showTooltip(this.env, this.series, target, e);
+  }
+}
+
+function showTooltip(env, series, target, e) {
+  const { axis, smoothing } = env.settings;
+  const head = [t('board.tipRun'), ...(smoothing > 0 ? [t('board.tipSmoothed')] : []), t('board.tipValue'),
+    t('board.tipStep'), t('board.tipTime'), t('board.tipRelative')];
+  const rows = series.map((s) => {
+    const i = nearest(xValues(s, axis), target);
+    if (i < 0) return null;
+    const sw = el('span', { class: 'swatch' });
+    sw.style.background = env.colors.get(s.run);
+    return el('tr', {}, [el('td', {}, [sw, s.run === '.' ? t('board.rootRun') : s.run]),
+      ...(smoothing > 0 ? [el('td', { text: fmt(s.smoothed[i]) })] : []),
+      el('td', { text: fmt(s.values[i]) }), el('td', { text: String(s.steps[i]) }),
+      el('td', { text: clock(s.wall[i]) }), el('td', { text: duration(s.wall[i] - s.wall[0]) })]);
+  }).filter(Boolean);
+  const tip = env.tooltip;
+  tip.replaceChildren(el('table', {}, [el('tr', {}, head.map((h) => el('th', { text: h }))), ...rows]));
+  tip.hidden = false;
+  tip.style.left = `${Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8)}px`;
+  tip.style.top = `${e.clientY + 14}px`;
+}

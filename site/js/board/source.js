@@ -1,0 +1,163 @@
+/**
+ * Where the logs come from, and feeding their bytes to Python.
+ *
+ * Three sources, one reader in the worker: `build.py serve --logdir` (an index
+ * at logdir/index.json, files fetched with `Range: bytes=N-` so a reload reads
+ * only what was appended), a picked folder or files, or a dropped folder.
+ * The page remembers how many bytes of each file it has sent; Python keeps
+ * any incomplete trailing record until the rest arrives.
+ */
+
+const SLICE = 4 << 20; // bytes per board.feed call: one short, uninterruptible chunk in the worker
+const EVENT_MARK = 'tfevents';
+
+/** Whether a path names an event file (TensorBoard: the basename contains "tfevents"). */
+export const isEventFile = (path) => (path.split('/').pop() || '').includes(EVENT_MARK);
+
+function logdirUrl(path) {
+  return `logdir/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** The server's listing of event files, or null when the page is not served with --logdir. */
+export async function serverIndex() {
+  try {
+    const res = await fetch('logdir/index.json', { cache: 'no-store' });
+    if (!res.ok || !(res.headers.get('content-type') || '').includes('json')) return null;
+    const list = await res.json();
+    return Array.isArray(list) ? list : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Built-in example logs from data/manifest.json (the build's examples stage writes it), as
+ * [{name, title, logdir, files}] with `files` relative to `logdir`. Only entries that list their
+ * event files (`event_files`) can be opened: a static host cannot list folders. [] when absent.
+ */
+export async function exampleManifest() {
+  try {
+    const res = await fetch('data/manifest.json', { cache: 'no-store' });
+    if (!res.ok) return [];
+    const data = await res.json();
+    return (Array.isArray(data?.examples) ? data.examples : [])
+      .filter((ex) => ex && ex.logdir && Array.isArray(ex.event_files) && ex.event_files.length)
+      .map((ex) => ({ name: String(ex.name), title: String(ex.title || ex.name), logdir: ex.logdir, files: ex.event_files }));
+  } catch {
+    return [];
+  }
+}
+
+async function entryFiles(entry, prefix, out) {
+  if (entry.isFile) {
+    const file = await new Promise((ok, fail) => entry.file(ok, fail));
+    out.push({ path: prefix + entry.name, file });
+  } else if (entry.isDirectory) {
+    const reader = entry.createReader();
+    for (;;) {
+      const batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+      if (!batch.length) break;
+      for (const e of batch) await entryFiles(e, `${prefix}${entry.name}/`, out);
+    }
+  }
+}
+
+/**
+ * Files of a drop: [{path, file}] with paths relative to the dropped folder
+ * (a single dropped folder is the log directory; loose files are run ".").
+ */
+export async function droppedFiles(dataTransfer) {
+  const entries = [...dataTransfer.items].map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  const out = [];
+  if (entries.length === 1 && entries[0].isDirectory) {
+    await entryFiles(entries[0], '', out);
+    const top = `${entries[0].name}/`;
+    return out.map(({ path, file }) => ({ path: path.startsWith(top) ? path.slice(top.length) : path, file }));
+  }
+  if (entries.length) {
+    for (const e of entries) await entryFiles(e, '', out);
+    return out;
+  }
+  return [...dataTransfer.files].map((file) => ({ path: file.name, file }));
+}
+
+/** Files of an <input type=file>: paths relative to the picked folder (its own name dropped). */
+export function pickedFiles(fileList) {
+  return [...fileList].map((file) => {
+    const rel = file.webkitRelativePath || file.name;
+    const cut = rel.indexOf('/');
+    return { path: cut >= 0 && file.webkitRelativePath ? rel.slice(cut + 1) : rel, file };
+  });
+}
+
+/** Feeds a Python LogdirReader from the server or from File objects. */
+export class LogSource {
+  /**
+   * @param {import('../core/client.js').PythonClient} client
+   * @param {(p: {file: number, files: number, bytes: number, total: number, records: number}) => void} onProgress
+   */
+  constructor(client, onProgress) {
+    this.client = client;
+    this.onProgress = onProgress;
+    this.sent = new Map(); // path -> bytes already sent to Python
+    this.kind = null; // 'server' | 'files'
+    this.ignored = 0;
+    this.fedBytes = 0; // over the page's life: a reload that adds nothing changes nothing
+  }
+
+  /** Forget everything (Python included) before opening another source. */
+  async reset(kind) {
+    this.sent.clear();
+    this.kind = kind;
+    this.ignored = 0;
+    await this.client.call('board.reset');
+  }
+
+  async feed(path, bytes, state) {
+    let at = 0;
+    do { // an empty file is sent once too: it is a run, if an empty one
+      const piece = bytes.slice(at, at + SLICE); // own buffer: postMessage would clone a view's whole buffer
+      const res = await this.client.call('board.feed', { files: { [path]: piece } });
+      this.sent.set(path, (this.sent.get(path) || 0) + piece.length);
+      state.bytes += piece.length;
+      this.fedBytes += piece.length;
+      this.onProgress({ ...state, records: res.records });
+      at += SLICE;
+    } while (at < bytes.length);
+  }
+
+  /** Read from the server what is new since the last read; the first call reads everything. */
+  async readServer(index) {
+    const list = (index || (await serverIndex()) || []).filter((f) => isEventFile(f.path));
+    const todo = list.filter((f) => f.size > (this.sent.get(f.path) || 0) || !this.sent.has(f.path));
+    const state = { file: 0, files: todo.length, bytes: 0, total: todo.reduce((s, f) => s + f.size - (this.sent.get(f.path) || 0), 0) };
+    for (const f of todo) {
+      state.file += 1;
+      const from = this.sent.get(f.path) || 0;
+      const res = await fetch(logdirUrl(f.path), { cache: 'no-store', headers: from ? { Range: `bytes=${from}-` } : {} });
+      if (res.status === 416) continue;
+      if (!res.ok) throw new Error(`${f.path}: HTTP ${res.status}`);
+      let bytes = new Uint8Array(await res.arrayBuffer());
+      if (from && res.status === 200) bytes = bytes.subarray(from); // the server ignored the range
+      await this.feed(f.path, bytes, state);
+    }
+    return list.length;
+  }
+
+  /** Read picked or dropped files ([{path, file}]); returns how many event files there were. */
+  async readFiles(files) {
+    const events = files.filter((f) => isEventFile(f.path));
+    this.ignored = files.length - events.length;
+    const state = { file: 0, files: events.length, bytes: 0, total: events.reduce((s, f) => s + f.file.size, 0) };
+    for (const { path, file } of events) {
+      state.file += 1;
+      let at = 0;
+      do {
+        const piece = new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer());
+        await this.feed(path, piece, state);
+        at += SLICE;
+      } while (at < file.size);
+    }
+    return events.length;
+  }
+}

@@ -1,0 +1,219 @@
+"""The Board in Chromium: `serve --logdir`, the folder picker, every dashboard's tags and counts
+against nnlab.events.read_logdir, CSV downloads, text shown as text, bad input."""
+
+import shutil
+import urllib.request
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SITE, wait_ready
+from nnlab.events import read_logdir
+from nnlab.events.proto import event_pb2, summary_pb2, tensor_pb2
+from nnlab.events.records import encode_many
+
+pytestmark = pytest.mark.e2e
+FIXTURES = ROOT / "tests/fixtures/events"
+HOSTILE = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+HOSTILE_TAG = "<b onmouseover=alert(1)>bold</b>"
+TABS = {"scalars": "scalars", "images": "images", "audio": "audio", "distributions": "histograms",
+        "histograms": "histograms", "text": "text"}
+
+
+def event(step, wall, **summary):
+    ev = event_pb2.Event(step=step, wall_time=wall)
+    if summary:
+        ev.summary.value.add(**summary)
+    return ev.SerializeToString()
+
+
+def hostile_events(steps=range(3), start=0):
+    """A text summary and a scalar whose tag and text hold HTML: they must stay text."""
+    meta = summary_pb2.SummaryMetadata()
+    meta.plugin_data.plugin_name = "text"
+    out = [event_pb2.Event(wall_time=1e9, file_version="brain.Event:2").SerializeToString()] if not start else []
+    for s in steps:
+        text = tensor_pb2.TensorProto(dtype=7, string_val=[HOSTILE.encode()])
+        out.append(event(s, 1e9 + s, tag="notes", tensor=text, metadata=meta))
+        out.append(event(s, 1e9 + s, tag=HOSTILE_TAG, simple_value=float(s) * 0.5))
+    return bytes(encode_many(out))
+
+
+@pytest.fixture
+def logdir(tmp_path):
+    root = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "tf2", root)
+    shutil.copy(FIXTURES / "tf1" / next(p.name for p in (FIXTURES / "tf1").iterdir()), root / "events.out.tfevents.1.tf1")
+    (root / "xss").mkdir()
+    (root / "xss" / "events.out.tfevents.2.hand").write_bytes(hostile_events())
+    return root
+
+
+@pytest.fixture
+def served(logdir):
+    from buildsys.serve import serve_in_thread
+    server, url = serve_in_thread(SITE, logdir=logdir)
+    yield url
+    server.shutdown()
+
+
+def open_board(page, url):
+    page.goto(f"{url}board.html")
+    wait_ready(page)
+    page.wait_for_selector(', '.join(f'main.bd[data-board="{s}"]' for s in ("ready", "empty", "error", "waiting")),
+                           timeout=90_000)
+
+
+def cards(page):
+    return page.eval_on_selector_all('[data-testid="dashboard"] [data-testid="chart-card"]', """els => els.map(e => ({
+        tag: e.dataset.tag, run: e.dataset.run || null,
+        points: Number(e.querySelector('[data-testid="points-shown"]').dataset.points || -1)}))""")
+
+
+def expected_cards(reader, tab):
+    kind = TABS[tab]
+    out = []
+    for run in reader.runs:
+        for tag in reader.tags(run)[kind]:
+            s = reader.series(run, kind, tag)
+            n = 1
+            if kind == "images":
+                n = max(1, max(len(v.images) for v in s.values))
+            elif kind == "audio":
+                n = max(1, max(len(v.clips) for v in s.values))
+            out += [(tag, run, len(s))] * n
+    return sorted(out)
+
+
+def check_dashboards(page, reader):
+    runs = page.eval_on_selector_all('[data-testid="run-item"]', "els => els.map(e => e.dataset.run)")
+    assert runs == reader.runs
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="chart-card"] [data-testid="points-shown"]')]
+        .every(e => e.dataset.points)""")
+    scal = cards(page)
+    want = {}
+    for run in reader.runs:
+        for tag in reader.tags(run)["scalars"]:
+            want[tag] = want.get(tag, 0) + len(reader.scalars(run, tag))
+    assert {c["tag"]: c["points"] for c in scal} == want
+    for tab in ("images", "audio", "distributions", "histograms", "text"):
+        page.click(f'[data-testid="tab-{tab}"]')
+        expected = expected_cards(reader, tab)
+        page.wait_for_function(f"""() => document.querySelectorAll('[data-testid="dashboard"] [data-testid="chart-card"]').length
+            === {len(expected)}""")
+        got = sorted((c["tag"], c["run"], c["points"]) for c in cards(page))
+        assert got == expected, tab
+
+
+def test_serve_logdir_shows_every_dashboard_like_read_logdir(page, served, logdir):
+    open_board(page, served)
+    reader = read_logdir(logdir)
+    status = page.text_content('[data-testid="board-status"]')
+    assert f"{len(reader.runs)} run(s)" in status
+    check_dashboards(page, reader)
+
+
+def test_text_and_tags_with_html_stay_text(page, served):
+    open_board(page, served)
+    card = page.locator(f'[data-testid="chart-card"][data-tag="{HOSTILE_TAG}"]')
+    assert card.locator(".card-title").text_content() == HOSTILE_TAG
+    page.click('[data-testid="tab-text"]')
+    entry = page.locator('[data-testid="chart-card"][data-run="xss"] [data-testid="text-entry"] pre').first
+    entry.wait_for()
+    assert entry.text_content() == HOSTILE
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator('[data-testid="dashboard"] script, [data-testid="dashboard"] img[src="x"]').count() == 0
+
+
+def test_csv_and_json_downloads_equal_the_data(page, served, logdir):
+    open_board(page, served)
+    reader = read_logdir(logdir)
+    run, tag = "train", reader.tags("train")["scalars"][0]
+    s = reader.scalars(run, tag)
+    btn = f'[data-testid="chart-card"][data-tag="{tag}"] [data-testid="download-csv"][data-run="{run}"]'
+    with page.expect_download() as dl:
+        page.click(btn)
+    lines = open(dl.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0] == "Wall time,Step,Value"
+    rows = [tuple(float(x) for x in line.split(",")) for line in lines[1:]]
+    assert rows == list(zip(s.wall_times.tolist(), s.steps.astype(float).tolist(), s.values.tolist()))
+    with page.expect_download() as dl:
+        page.click(btn.replace("download-csv", "download-json"))
+    import json
+    data = json.load(open(dl.value.path(), encoding="utf-8"))
+    assert [r[2] for r in data] == s.values.tolist() and [r[1] for r in data] == s.steps.tolist()
+
+
+def test_reload_reads_only_appended_bytes(page, served, logdir):
+    open_board(page, served)
+    path = logdir / "xss" / "events.out.tfevents.2.hand"
+    size = path.stat().st_size
+    req = urllib.request.Request(f"{served}logdir/xss/events.out.tfevents.2.hand", headers={"Range": f"bytes={size - 10}-"})
+    with urllib.request.urlopen(req) as res:
+        assert res.status == 206 and len(res.read()) == 10
+    sel = f'[data-testid="chart-card"][data-tag="{HOSTILE_TAG}"] [data-testid="points-shown"]'
+    assert page.get_attribute(sel, "data-points") == "3"
+    with open(path, "ab") as f:
+        f.write(hostile_events(range(3, 10), start=3))
+    page.click('[data-testid="reload"]')
+    page.wait_for_function(f"""() => document.querySelector('{sel}')?.dataset.points === '10'""")
+
+
+def test_controls_smoothing_axis_and_run_toggle(page, served, logdir):
+    open_board(page, served)
+    slider = page.locator('[data-testid="smoothing"]')
+    assert slider.input_value() == "0.6"
+    slider.fill("0.95")
+    assert page.text_content('[data-testid="smoothing-value"]') == "0.950"
+    page.select_option('[data-testid="x-axis"]', "relative")
+    page.select_option('[data-testid="x-axis"]', "wall")
+    page.check('[data-testid="log-y"]')
+    box = page.locator('[data-testid="chart-card"]').first.locator("canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.locator('[data-testid="tooltip"] td').count() >= 5
+    page.locator('[data-testid="run-item"][data-run="xss"] input').uncheck()
+    page.wait_for_function(f"""() => !document.querySelector('[data-testid="chart-card"][data-tag="{HOSTILE_TAG}"]')""")
+    page.fill('[data-testid="run-filter"]', "^tr")
+    assert page.locator('[data-testid="run-item"]:visible').count() == 1
+
+
+def test_folder_picker_reads_the_fixture_folder(page, site_url):
+    folder = FIXTURES / "torch"
+    open_board(page, site_url)
+    page.set_input_files('[data-testid="pick-folder"]', folder)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=60_000)
+    check_dashboards(page, read_logdir(folder))
+
+
+def test_bad_input_is_reported_not_crashed(page, site_url, tmp_path):
+    open_board(page, site_url)
+    junk = tmp_path / "events.out.tfevents.9.junk"
+    junk.write_bytes(b"this is not an event file" * 40)
+    page.set_input_files('[data-testid="pick-files"]', junk)
+    page.wait_for_selector('main.bd[data-board="ready"], main.bd[data-board="empty"]')
+    assert "events.out.tfevents.9.junk" in page.text_content('[data-testid="warnings"]')
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    page.set_input_files('[data-testid="pick-files"]', notes)
+    page.wait_for_selector('main.bd[data-board="empty"]')
+    assert "tfevents" in page.text_content('[data-testid="board-status"]')
+
+
+def test_graph_dashboard_folds_scopes_and_colours_by_step(page, served, logdir):
+    from nnlab.board.graph import graph_view
+    reader = read_logdir(logdir)
+    gd = reader.graph(".").graph_def()
+    open_board(page, served)
+    page.click('[data-testid="tab-graphs"]')
+    nodes = '[data-testid="graph"] [data-testid="graph-node"]'
+    page.wait_for_selector(nodes)
+    assert page.locator(nodes).count() == len(graph_view(gd)["nodes"])
+    page.click(f'{nodes}[data-id="gradients"]')
+    want = len(graph_view(gd, ["gradients"])["nodes"])
+    page.wait_for_function(f"() => document.querySelectorAll('{nodes}').length === {want}")
+    page.select_option('[data-testid="graph-color"]', "time")
+    page.select_option('[data-testid="graph-step"]', reader.tags(".")["run_metadata"][0])
+    page.wait_for_selector(f'{nodes}[data-id="probs"]')
+    page.click(f'{nodes}[data-id="probs"]')
+    assert "probs" in page.text_content('[data-testid="graph-details"]')
+    assert "µs" in page.text_content('[data-testid="graph-details"]')

@@ -1,0 +1,98 @@
+"""Board handlers through the worker protocol (nnlab.protocol.Server), as the page calls them."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from nnlab.api import HANDLERS
+from nnlab.board.smoothing import smooth
+from nnlab.events import find_event_files, read_logdir
+from nnlab.protocol import Server
+
+LOGDIR = ROOT / "tests/fixtures/events/torch"
+
+
+def call(server, kind, **params):
+    server.submit({"v": 1, "id": 1, "type": kind, "params": params})
+    replies = []
+    while not replies or server.busy:
+        replies += server.tick()
+    last = replies[-1]
+    assert last["type"] == "result", last["data"]
+    return last["data"]
+
+
+@pytest.fixture
+def server():
+    srv = Server(HANDLERS)
+    for rel in find_event_files(LOGDIR):
+        data = np.frombuffer((LOGDIR / rel).read_bytes(), dtype=np.uint8)
+        call(srv, "board.feed", files={rel: {"$nd": "uint8", "shape": [data.size], "data": data.tobytes()}})
+    return srv
+
+
+def test_summary_lists_the_same_runs_tags_and_counts_as_read_logdir(server):
+    reader = read_logdir(LOGDIR)
+    got = call(server, "board.summary")
+    assert got["runs"] == reader.runs
+    for run in reader.runs:
+        for kind, tags in reader.tags(run).items():
+            assert got["tags"][run][kind] == {t: len(reader.series(run, kind, t)) for t in tags}
+
+
+def test_scalars_and_exports_round_trip(server):
+    reader = read_logdir(LOGDIR)
+    tag = reader.tags(".")["scalars"][0]
+    s = reader.scalars(".", tag)
+    got = call(server, "board.scalars", run=".", tag=tag, smoothing=0.6)
+    values = np.frombuffer(got["values"]["data"], dtype=np.float64)
+    np.testing.assert_array_equal(values, s.values)
+    np.testing.assert_array_equal(np.frombuffer(got["smoothed"]["data"], dtype=np.float64), smooth(s.values, 0.6))
+    csv = call(server, "board.scalar_export", run=".", tag=tag, format="csv").splitlines()
+    assert csv[0] == "Wall time,Step,Value" and len(csv) == len(s) + 1
+    rows = json.loads(call(server, "board.scalar_export", run=".", tag=tag, format="json"))
+    assert [r[1] for r in rows] == s.steps.tolist() and [r[2] for r in rows] == s.values.tolist()
+
+
+def test_media_text_and_histogram_handlers(server):
+    reader = read_logdir(LOGDIR)
+    tags = reader.tags(".")
+    h = call(server, "board.histograms", run=".", tag=tags["histograms"][0])
+    assert h["distribution"]["shape"] == [len(reader.histograms(".", tags["histograms"][0])), 9]
+    img = call(server, "board.images", run=".", tag=tags["images"][0])
+    first = reader.images(".", tags["images"][0]).values[0].images[0]
+    assert bytes(img["items"][0]["images"][0]["data"]) == first
+    txt = call(server, "board.text", run=".", tag=tags["text"][0])
+    assert txt["items"][0]["strings"] == [str(x) for x in np.ravel(reader.text(".", tags["text"][0]).values[0].array)]
+    au = call(server, "board.audio", run=".", tag=tags["audio"][0])
+    assert len(au["items"]) == len(reader.audio(".", tags["audio"][0]))
+
+
+def test_bad_bytes_give_warnings_not_errors():
+    srv = Server(HANDLERS)
+    junk = np.frombuffer(b"this is not a tfrecord file at all" * 10, dtype=np.uint8)
+    call(srv, "board.feed", files={"x/events.out.tfevents.1.bad": {"$nd": "uint8", "shape": [junk.size], "data": junk.tobytes()}})
+    got = call(srv, "board.summary")
+    assert got["warnings"] and "events.out.tfevents.1.bad" in got["warnings"][0]
+
+
+def test_graph_folds_scopes_and_sums_step_stats():
+    from nnlab.board.graph import graph_view, step_stats_by_node
+    reader = read_logdir(ROOT / "tests/fixtures/events/tf1")
+    gd = reader.graph(".").graph_def()
+    folded = graph_view(gd)
+    assert sum(n["count"] for n in folded["nodes"]) == len(gd.node) == folded["ops"]
+    opened = graph_view(gd, ["gradients"])
+    assert len(opened["nodes"]) > len(folded["nodes"]) and sum(n["count"] for n in opened["nodes"]) == len(gd.node)
+    ids = {n["id"] for n in opened["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids and e["source"] != e["target"] for e in opened["edges"])
+    stats = step_stats_by_node(reader.run_metadata(".", "step5").values[0].step_stats())
+    with_stats = graph_view(gd, (), stats)
+    total = sum(t for t, _ in (stats.get(n.name, (0, 0)) for n in gd.node))
+    assert sum(n["time"] for n in with_stats["nodes"]) == pytest.approx(total)
+    srv = Server(HANDLERS)
+    srv.ctx.store["board"] = reader
+    got = call(srv, "board.graph", run=".", expanded=["gradients"], metadata_tag="step5")
+    assert len(got["nodes"]) == len(opened["nodes"]) and got["metadata_tags"] == ["step5"]
