@@ -7,6 +7,7 @@ the message format.
 from . import diag
 from .board import service as board
 from .playground import service as playground
+from .projector import service as projector
 from .protocol import Server
 
 HANDLERS = {
@@ -15,6 +16,7 @@ HANDLERS = {
     "diag.scale": diag.scale,
     **playground.HANDLERS,
     **board.HANDLERS,
+    **projector.HANDLERS,
 }
 
 
