@@ -114,9 +114,9 @@ export class NetworkView {
   }
 
   bindEdit(el, info) {
-    el.addEventListener('mouseenter', (ev) => this.cb.onLinkHover?.(info, Number(el.dataset.value), ev));
+    el.addEventListener('mouseenter', (ev) => this.cb.onLinkHover?.(info, el.nnValue, ev));
     el.addEventListener('mouseleave', () => this.cb.onLinkHover?.(null));
-    el.addEventListener('click', (ev) => this.cb.onLinkClick?.(info, Number(el.dataset.value), ev));
+    el.addEventListener('click', (ev) => this.cb.onLinkClick?.(info, el.nnValue, ev));
   }
 
   /** Draw node `id`'s map: n x n values starting at `offset` of `values`. */
@@ -142,14 +142,19 @@ function curve(x1, y1, x2, y2) {
 }
 
 function styleLink(path, w) {
-  path.dataset.value = String(w);
-  const mag = Math.min(Math.abs(w), 5) / 5;
+  // Quantised, and set only when changed: rewriting hundreds of SVG attributes every
+  // frame costs more style work than drawing all the heatmaps.
+  const mag = Math.round((Math.min(Math.abs(w), 5) / 5) * 50) / 50;
+  const key = Number.isFinite(w) ? `${Math.sign(w)}:${mag}` : 'nan';
+  path.nnValue = w; // a property, not an attribute: no DOM write per link per frame
+  if (path.nnKey === key) return;
+  path.nnKey = key;
   path.setAttribute('stroke', Number.isFinite(w) ? cssColor(Math.sign(w)) : '#333');
   path.setAttribute('stroke-width', String(1 + 9 * mag));
   path.setAttribute('stroke-opacity', String(0.25 + 0.75 * mag));
 }
 
 function styleBias(rect, b) {
-  rect.dataset.value = String(b);
+  rect.nnValue = b;
   rect.setAttribute('fill', Number.isFinite(b) ? cssColor(Math.max(-1, Math.min(1, b))) : '#333');
 }
