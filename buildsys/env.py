@@ -14,24 +14,31 @@ NPM_LOCK = ROOT / "package-lock.json"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
 
-def venv_python():
-    """Create (once per requirements hash) the venv and return its python."""
-    key = sha256_text(python_tag(), REQUIREMENTS.read_bytes())[:12]
-    home = cache_dir() / f"venv-{python_tag()}-{key}"
+def cached_venv(name, requirements, stage, note, hint):
+    """A venv in the cache keyed by Python version and the requirements file's hash.
+
+    Created and filled once; a marker written last means an interrupted install is redone.
+    """
+    key = sha256_text(python_tag(), requirements.read_bytes())[:12]
+    home = cache_dir() / f"{name}-{python_tag()}-{key}"
     py = home / "bin" / "python"
     marker = home / ".nnlab-complete"
     if marker.exists():
         return py
-    with Stage("venv") as st:
-        st.note(f"creating {home} and installing requirements.txt")
+    with Stage(stage) as st:
+        st.note(f"creating {home}: {note}")
         if home.exists():
             shutil.rmtree(home)
         venv.EnvBuilder(with_pip=True).create(home)
-        hint = "check that PyPI is reachable, then run the command again"
-        run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-             "-r", REQUIREMENTS], "venv", hint)
+        run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", requirements], stage, hint)
         marker.write_text("ok\n")
     return py
+
+
+def venv_python():
+    """The build's and tests' venv (requirements.txt)."""
+    return cached_venv("venv", REQUIREMENTS, "venv", "installing requirements.txt",
+                       "check that PyPI is reachable, then run the command again")
 
 
 def npm_packages():

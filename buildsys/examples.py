@@ -13,11 +13,11 @@ import json
 import os
 import shutil
 import subprocess
-import venv
 from pathlib import Path
 
+from . import env
 from .assemble import mirror_tree
-from .common import ROOT, BuildError, Stage, cache_dir, python_tag, run, sha256_text
+from .common import ROOT, BuildError, Stage, cache_dir, python_tag, sha256_text
 
 REQUIREMENTS = ROOT / "requirements-examples.txt"
 SOURCES = ROOT / "py" / "nnlab" / "examples"
@@ -34,22 +34,9 @@ def data_dir():
 
 def examples_python():
     """Create (once per requirements hash) the examples' venv and return its python."""
-    key = sha256_text(python_tag(), REQUIREMENTS.read_bytes())[:12]
-    home = cache_dir() / f"venv-examples-{python_tag()}-{key}"
-    py = home / "bin" / "python"
-    marker = home / ".nnlab-complete"
-    if marker.exists():
-        return py
-    with Stage("examples-venv") as st:
-        st.note(f"creating {home} with TensorFlow (about 2 GB, a few minutes once)")
-        if home.exists():
-            shutil.rmtree(home)
-        venv.EnvBuilder(with_pip=True).create(home)
-        run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-             "-r", REQUIREMENTS], "examples-venv",
-            "check that PyPI is reachable and about 2 GB of disk is free, then run again")
-        marker.write_text("ok\n")
-    return py
+    return env.cached_venv("venv-examples", REQUIREMENTS, "examples-venv",
+                           "TensorFlow (about 2 GB, a few minutes once)",
+                           "check that PyPI is reachable and about 2 GB of disk is free, then run again")
 
 
 def user_data_signature(folder):
