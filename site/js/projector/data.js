@@ -1,0 +1,102 @@
+/**
+ * Getting a dataset into the worker: the built-in examples of data/manifest.json,
+ * picked or dropped files (vectors TSV + optional metadata TSV, or a projector
+ * config with its files). Python parses and validates; this module only finds
+ * the files and keeps the metadata rows for labels and colours.
+ */
+
+/** Built-in projector examples [{name, config}] (config URL) from data/manifest.json; [] when absent. */
+export async function listExamples() {
+  try {
+    const res = await fetch('data/manifest.json', { cache: 'no-store' });
+    if (!res.ok) return [];
+    const data = await res.json();
+    return (Array.isArray(data?.examples) ? data.examples : [])
+      .filter((e) => typeof e?.projector === 'string' && typeof e?.name === 'string')
+      .map((e) => ({ name: e.name, config: new URL(`data/${e.projector}`, location.href).href }));
+  } catch {
+    return [];
+  }
+}
+
+/** Metadata rows as arrays of strings, without the header row when there is one. */
+export function metadataRows(text, n) {
+  if (text == null) return null;
+  const lines = text.replace(/\r/g, '').split('\n');
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  const rows = lines.map((l) => l.split('\t'));
+  return rows.length === n + 1 ? rows.slice(1) : rows;
+}
+
+const baseName = (p) => p.split(/[\\/]/).pop();
+
+/** Does a TSV's first line look like numbers (vectors) rather than labels? */
+async function looksNumeric(file) {
+  const head = await file.slice(0, 4096).text();
+  const first = head.split('\n')[0].trim();
+  return first !== '' && first.split('\t').every((x) => x.trim() !== '' && Number.isFinite(Number(x)));
+}
+
+/** Float32 vectors from a `.bytes` buffer (raw little-endian float32). */
+function bytesToFloats(buf, name) {
+  if (buf.byteLength % 4) throw new Error(`${name}: ${buf.byteLength} bytes is not a whole number of float32 values`);
+  return new Float32Array(buf);
+}
+
+/** Load params for a config's first embedding, reading its files with `read(path, asBytes)`. */
+async function fromConfig(client, text, name, read) {
+  const { embeddings } = await client.call('projector.config', { text, name });
+  const emb = embeddings[0];
+  const params = { name: emb.tensor_name || emb.tensor_path };
+  const path = emb.tensor_path;
+  if (path.endsWith('.bytes')) {
+    if (!emb.tensor_shape) throw new Error(`${name}: ${path} needs a tensorShape`);
+    params.vectors = { dtype: 'float32', shape: emb.tensor_shape, data: bytesToFloats(await read(path, true), path) };
+  } else {
+    params.vectors = await read(path, false);
+  }
+  if (emb.metadata_path) {
+    params.metadata = await read(emb.metadata_path, false);
+    params.metadata_name = emb.metadata_path;
+  }
+  return params;
+}
+
+/** Load params for a built-in example (config URL). */
+export async function exampleParams(client, configUrl) {
+  const get = async (url, asBytes) => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return asBytes ? res.arrayBuffer() : res.text();
+  };
+  const text = await get(configUrl, false);
+  return fromConfig(client, text, baseName(configUrl), (p, b) => get(new URL(p, configUrl).href, b));
+}
+
+/** Load params for picked or dropped files; throws with a readable message when they do not fit. */
+export async function fileParams(client, files) {
+  const list = [...files];
+  const byName = new Map(list.map((f) => [baseName(f.name), f]));
+  const config = list.find((f) => /\.(json|pbtxt)$/i.test(f.name));
+  if (config) {
+    const read = (p, asBytes) => {
+      const f = byName.get(baseName(p));
+      if (!f) throw new Error(`${config.name} refers to ${p}: pick it together with the config`);
+      return asBytes ? f.arrayBuffer() : f.text();
+    };
+    return fromConfig(client, await config.text(), config.name, read);
+  }
+  const tsvs = list.filter((f) => !/\.bytes$/i.test(f.name));
+  const numeric = await Promise.all(tsvs.map(looksNumeric));
+  const vectors = tsvs.filter((_, i) => numeric[i]);
+  const meta = tsvs.filter((_, i) => !numeric[i]);
+  const main = vectors[0] || tsvs.find((f) => !/meta/i.test(f.name)) || tsvs[0];
+  if (!main) throw new Error('no vectors TSV among the files');
+  const params = { vectors: await main.text(), name: main.name };
+  const m = meta.find((f) => f !== main) || vectors.find((f) => f !== main);
+  if (m) {
+    params.metadata = await m.text();
+    params.metadata_name = m.name;
+  }
+  return params;
+}

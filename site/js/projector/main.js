@@ -1,0 +1,239 @@
+/**
+ * The Projector page: wires the data panel, the projection tabs and the
+ * inspector to the worker (nnlab.projector) and the WebGL scatter. All state
+ * lives in the `app` object made by createApp; nothing is module-level.
+ */
+import { startPython } from '../core/app.js';
+import { onLangChange, t } from '../core/i18n.js';
+import { Scatter, attachOrbit } from '../render/scatter3.js';
+import { exampleParams, fileParams, listExamples, metadataRows } from './data.js';
+import { columnColors, highlight } from './colors.js';
+import { createInspector } from './inspector.js';
+import { createTsne, initPcaChoosers, runCustom, runPca } from './projections.js';
+import { bindBookmarks } from './bookmarks.js';
+
+const $ = (sel) => document.querySelector(`[data-testid="${sel}"]`);
+const MAX_LABELS = 12;
+
+/** Place `src` (rows of `stride`, for `indices` or every point) into an n*dims array. */
+function spread(src, stride, indices, n, dims) {
+  const out = new Float32Array(n * dims);
+  const rows = indices ? indices.length : n;
+  for (let k = 0; k < rows; k++) {
+    const i = indices ? indices[k] : k;
+    for (let d = 0; d < dims; d++) out[i * dims + d] = src[k * stride + d] || 0;
+  }
+  return out;
+}
+
+function fillColumns(ds) {
+  const names = ds.columns.map((c) => c.name);
+  const opts = (none) => [...(none ? [new Option(t('pj.none'), '-1')] : []), ...names.map((n, i) => new Option(n, String(i)))];
+  $('color-by').replaceChildren(...opts(true));
+  $('label-by').replaceChildren(...opts(true));
+  $('search-column').replaceChildren(...names.map((n) => new Option(n, n)));
+  $('supervise-column').replaceChildren(...names.map((n) => new Option(n, n)));
+  const cat = ds.columns.findIndex((c) => c.categorical && c.unique > 1);
+  const num = ds.columns.findIndex((c) => c.numeric && c.unique > 1);
+  $('color-by').value = String(cat >= 0 ? cat : num); // a category if any, else a numeric gradient
+  $('label-by').value = names.length ? '0' : '-1';
+}
+
+/** The app's view methods: positions, the visible subset and its readout. */
+function addView(app, plot) {
+  const { scatter } = app;
+  app.visibleIndices = () => {
+    if (!app.isolated) return app.sample;
+    if (!app.sample) return app.isolated;
+    const inSample = new Set(app.sample);
+    return app.isolated.filter((i) => inSample.has(i));
+  };
+  app.updateVisible = () => {
+    const vis = app.visibleIndices();
+    scatter.setVisible(vis);
+    $('points-visible').textContent = String(vis ? vis.length : app.ds?.n ?? 0);
+  };
+  app.showPositions = (src, stride, indices, dims) => {
+    const data = spread(src, stride, indices, app.ds.n, dims);
+    app.positions = { data, dims };
+    app.sample = indices;
+    scatter.setPositions(data, app.ds.n, dims);
+    app.updateVisible();
+    let sum = 0;
+    for (let i = 0; i < data.length; i++) sum += Math.abs(data[i]);
+    plot.dataset.checksum = sum.toPrecision(8); // a test hook: changes whenever positions do
+    plot.dataset.dims = String(dims);
+    app.refreshLabels();
+  };
+  app.setIsolated = (indices) => {
+    app.isolated = indices;
+    app.updateVisible();
+  };
+}
+
+/** The app's colour and label methods (metadata colours, search and selection highlights). */
+function addHighlights(app) {
+  app.label = (i) => {
+    const col = Number($('label-by').value);
+    return app.ds?.rows && col >= 0 ? (app.ds.rows[i]?.[col] ?? String(i)) : String(i);
+  };
+  app.refreshColors = () => {
+    if (!app.ds) return;
+    app.baseColors = columnColors(app.ds.n, app.ds.rows, Number($('color-by').value)).rgb;
+    app.refreshHighlight();
+  };
+  app.refreshLabels = () => {
+    const s = app.inspector.state;
+    const picks = [];
+    if (s.index >= 0) picks.push({ index: s.index, strong: true });
+    if (app.hovered >= 0) picks.push({ index: app.hovered, strong: true });
+    s.neighbors.slice(0, MAX_LABELS).forEach(([i]) => picks.push({ index: i }));
+    [...s.matches].slice(0, MAX_LABELS).forEach((i) => picks.push({ index: i }));
+    app.scatter.setLabels(picks.map((p) => ({ ...p, text: app.label(p.index) })));
+  };
+  app.refreshHighlight = () => {
+    if (!app.baseColors) return;
+    const s = app.inspector.state;
+    const keep = new Set([...s.matches, ...s.neighbors.map(([i]) => i)]);
+    app.scatter.setColors(highlight(app.baseColors, keep, s.index));
+    app.refreshLabels();
+  };
+}
+
+/** Make the page's app object around a started client. */
+function createApp(client) {
+  const plot = $('plot');
+  const scatter = new Scatter(plot);
+  const app = {
+    client, scatter, ds: null, tab: 'pca', dims: 2, positions: null, sample: null, isolated: null,
+    hovered: -1, baseColors: null,
+  };
+  app.status = (msg, isError = false) => { // '' shows the loaded dataset's summary
+    $('pj-status').textContent = msg || (app.ds ? t('pj.loaded', app.ds) : '');
+    $('pj-status').classList.toggle('error', isError);
+  };
+  app.searchColumn = () => $('search-column').value || null;
+  addView(app, plot);
+  addHighlights(app);
+  app.select = (i) => app.inspector.select(i);
+  app.inspector = createInspector(app);
+  app.tsne = createTsne(app);
+  app.project = () => guard(app, async () => {
+    if (!app.ds) return;
+    if (app.tab === 'pca') await runPca(app);
+    else if (app.tab === 'custom') await runCustom(app);
+    else if (app.tsne.active) app.tsne.resume();
+    else await app.tsne.start();
+  });
+  attachOrbit(scatter, {
+    onClick: (e) => app.select(scatter.pick(e.clientX, e.clientY)),
+    onHover: (e) => {
+      const i = scatter.pick(e.clientX, e.clientY);
+      if (i !== app.hovered) {
+        app.hovered = i;
+        app.refreshLabels();
+      }
+    },
+  });
+  return app;
+}
+
+/** Run an async UI action, showing its error (a parser's message names the file and line). */
+async function guard(app, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    app.status(err.message, true);
+  }
+}
+
+/** Send a dataset to the worker; on success reset every view to it. */
+async function loadDataset(app, getParams) {
+  await guard(app, async () => {
+    app.status(t('pj.loading'));
+    document.querySelector('main.pj').dataset.projector = 'loading';
+    const params = await getParams();
+    const info = await app.client.call('projector.load', params,
+      { onProgress: (p) => app.status(t('pj.parsing', { done: p.done ?? '', total: p.total ?? '' })) });
+    app.ds = { ...info, rows: metadataRows(params.metadata, info.n) };
+    app.isolated = null;
+    app.tsne.reset();
+    app.inspector.clear();
+    fillColumns(app.ds);
+    app.refreshColors();
+    app.status('');
+    await app.project();
+  });
+  document.querySelector('main.pj').dataset.projector = app.ds ? 'ready' : 'error';
+}
+
+function setTab(app, tab) {
+  app.tab = tab;
+  document.querySelectorAll('.pj-tabs [data-tab]').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === tab)));
+  document.querySelectorAll('.pj-panel').forEach((p) => { p.hidden = p.dataset.panel !== tab; });
+  app.project();
+}
+
+function bindControls(app) {
+  const on = (id, ev, fn) => $(id).addEventListener(ev, fn);
+  document.querySelectorAll('.pj-tabs [data-tab]').forEach((b) => b.addEventListener('click', () => setTab(app, b.dataset.tab)));
+  document.querySelectorAll('input[name="pj-dims"]').forEach((r) => r.addEventListener('change', () => {
+    app.dims = Number(r.value);
+    if (app.tab === 'tsne' && app.tsne.active) guard(app, app.tsne.start);
+    else app.project();
+  }));
+  ['pca-x', 'pca-y', 'pca-z', 'sphereize'].forEach((id) => on(id, 'change', () => app.project()));
+  on('color-by', 'change', app.refreshColors);
+  on('label-by', 'change', app.refreshLabels);
+  on('perplexity', 'input', () => { $('perplexity-value').textContent = $('perplexity').value; });
+  on('tsne-run', 'click', () => guard(app, app.tsne.start));
+  on('tsne-pause', 'click', () => app.tsne.togglePause());
+  on('tsne-perturb', 'click', () => guard(app, app.tsne.perturb));
+  on('supervise-weight', 'change', () => guard(app, app.tsne.supervise));
+  on('custom-apply', 'click', () => app.project());
+  on('search', 'input', () => app.inspector.search());
+  on('search-regex', 'change', () => app.inspector.search());
+  on('search-column', 'change', () => app.inspector.search());
+  on('isolate', 'click', () => app.inspector.isolate());
+  on('show-all', 'click', () => app.setIsolated(null));
+  on('clear-selection', 'click', () => app.inspector.clear());
+  on('pick-files', 'change', (e) => e.target.files.length && loadDataset(app, () => fileParams(app.client, e.target.files)));
+  const zone = document.querySelector('main.pj');
+  zone.addEventListener('dragover', (e) => e.preventDefault());
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer.files.length) loadDataset(app, () => fileParams(app.client, e.dataTransfer.files));
+  });
+}
+
+async function showExamples(app) {
+  const examples = await listExamples();
+  $('examples').replaceChildren(...examples.map((ex) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = ex.name;
+    b.dataset.example = ex.name;
+    b.addEventListener('click', () => loadDataset(app, () => exampleParams(app.client, ex.config)));
+    return b;
+  }));
+}
+
+async function main() {
+  const client = await startPython({ packages: ['scipy'] });
+  const app = createApp(client);
+  window.nnlabProjector = Object.freeze({ app }); // for tests and the console
+  initPcaChoosers();
+  bindControls(app);
+  bindBookmarks(app);
+  app.inspector.render();
+  setTab(app, 'pca');
+  onLangChange(() => {
+    app.inspector.render();
+    if (!$('pj-status').classList.contains('error')) app.status('');
+    initPcaChoosers();
+  });
+  await showExamples(app);
+  client.call('projector.warmup', {}).catch(() => {}); // imports scipy while the user picks a file
+}
+
+main();

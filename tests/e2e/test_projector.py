@@ -1,0 +1,131 @@
+"""The Projector in Chromium: a test TSV through the file picker, PCA, a bad TSV's line number,
+live t-SNE, regex search against nnlab.projector.search, neighbours and isolate, 2-D/3-D."""
+
+import numpy as np
+import pytest
+
+from conftest import wait_ready
+from nnlab.projector import search
+
+pytestmark = pytest.mark.e2e
+N, CLUSTERS, DIM = 300, 5, 16
+HOSTILE = "<img src=x onerror=\"window.__pwned = 1\">"
+
+
+def tid(name):
+    return f'[data-testid="{name}"]'
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(CLUSTERS), N // CLUSTERS)
+    X = rng.normal(size=(CLUSTERS, DIM))[labels] * 4 + rng.normal(size=(N, DIM))
+    words = [f"{'abcde'[c]}word{i}" for i, c in enumerate(labels)]
+    words[7] = HOSTILE
+    vectors = tmp_path / "vectors.tsv"
+    vectors.write_text("\n".join("\t".join(f"{v:.5f}" for v in row) for row in X) + "\n")
+    meta = tmp_path / "metadata.tsv"
+    meta.write_text("word\tcluster\n" + "".join(f"{w}\tc{c}\n" for w, c in zip(words, labels)))
+    return {"vectors": vectors, "metadata": meta, "words": words}
+
+
+def open_projector(page, site_url, files):
+    page.goto(f"{site_url}projector.html")
+    wait_ready(page)
+    page.set_input_files(tid("pick-files"), [str(f) for f in files])
+    page.wait_for_selector('main.pj[data-projector="ready"], main.pj[data-projector="error"]', timeout=60_000)
+
+
+def visible(page):
+    return int(page.text_content(tid("points-visible")))
+
+
+def checksum(page):
+    return page.get_attribute(tid("plot"), "data-checksum")
+
+
+def test_load_pca_and_bad_tsv(page, site_url, dataset, tmp_path):
+    open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
+    assert page.get_attribute("main.pj", "data-projector") == "ready"
+    page.wait_for_function(f"() => document.querySelector('{tid('points-visible')}').textContent === '{N}'")
+    assert visible(page) == N
+    assert page.get_attribute(tid("tab-pca"), "aria-selected") == "true"
+    assert "%" in page.text_content(tid("pca-variance"))
+    assert page.get_attribute(tid("plot"), "data-dims") == "2"
+    assert page.evaluate("window.__pwned") is None
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("1\t2\t3\n4\t5\t6\n7\tx\t9\n")
+    page.set_input_files(tid("pick-files"), [str(bad)])
+    page.wait_for_function(f"() => document.querySelector('{tid('pj-status')}').classList.contains('error')")
+    message = page.text_content(tid("pj-status"))
+    assert "bad.tsv" in message and "3" in message, message
+    assert visible(page) == N  # the earlier dataset stays; nothing half-loaded
+
+
+def test_tsne_runs_live(page, site_url, dataset):
+    open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
+    page.click(tid("tab-tsne"))
+    page.wait_for_function(f"() => Number(document.querySelector('{tid('tsne-iteration')}').textContent) > 5",
+                           timeout=120_000)
+    first = checksum(page)
+    it1 = int(page.text_content(tid("tsne-iteration")))
+    page.wait_for_function(f"() => Number(document.querySelector('{tid('tsne-iteration')}').textContent) > {it1 + 10}",
+                           timeout=60_000)
+    assert checksum(page) != first
+    page.click(tid("tsne-pause"))
+    page.wait_for_timeout(300)
+    held = page.text_content(tid("tsne-iteration"))
+    page.wait_for_timeout(500)
+    assert page.text_content(tid("tsne-iteration")) == held
+    assert visible(page) == N
+
+
+def test_search_neighbors_isolate(page, site_url, dataset):
+    open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
+    query = r"^b.*[13]$"
+    expected = len(search.search(dataset["words"], query, True))
+    assert expected > 0
+    page.check(tid("search-regex"))
+    page.fill(tid("search"), query)
+    page.wait_for_function(f"() => document.querySelector('{tid('search-count')}').textContent === '{expected}'")
+    page.evaluate("window.nnlabProjector.app.select(3)")
+    page.wait_for_selector(f"{tid('neighbors')} li >> nth=99")
+    assert page.locator(f"{tid('neighbors')} li").count() == 100
+    assert "101" in page.text_content(tid("isolate"))
+    page.click(tid("isolate"))
+    assert visible(page) == 101
+    page.click(tid("show-all"))
+    assert visible(page) == N
+    page.click(tid("clear-selection"))
+    assert page.locator(f"{tid('neighbors')} li").count() == 0
+
+
+def test_click_selects_and_3d(page, site_url, dataset):
+    open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
+    page.wait_for_timeout(300)
+    target = page.evaluate("""() => {
+        const s = window.nnlabProjector.app.scatter, r = s.host.getBoundingClientRect();
+        const p = s.toScreen(0, r.width, r.height);
+        return [r.left + p[0], r.top + p[1]];
+    }""")
+    page.mouse.click(*target)
+    page.wait_for_selector(f"{tid('neighbors')} li >> nth=4")
+    assert page.text_content(tid("selected")) == dataset["words"][0]
+    before = checksum(page)
+    page.check(tid("dims-3"))
+    page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.dims === '3'")
+    assert checksum(page) != before
+    page.check(tid("dims-2"))
+    page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.dims === '2'")
+    page.click(tid("tab-custom"))
+    page.check(tid("custom-regex"))
+    page.fill(tid("custom-left"), "^a")
+    page.fill(tid("custom-right"), "^b")
+    page.fill(tid("custom-up"), "^c")
+    page.fill(tid("custom-down"), "^d")
+    before = checksum(page)
+    page.click(tid("custom-apply"))
+    page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.checksum !== '{before}'")
+    assert "60" in page.text_content(tid("custom-counts"))
+    assert visible(page) == N
