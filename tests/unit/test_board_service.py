@@ -96,3 +96,27 @@ def test_graph_folds_scopes_and_sums_step_stats():
     srv.ctx.store["board"] = reader
     got = call(srv, "board.graph", run=".", expanded=["gradients"], metadata_tag="step5")
     assert len(got["nodes"]) == len(opened["nodes"]) and got["metadata_tags"] == ["step5"]
+
+
+def test_edge_width_follows_recorded_tensor_sizes():
+    from nnlab.board.graph import graph_view
+    from nnlab.events.proto import graph_pb2
+
+    gd = graph_pb2.GraphDef()
+    shapes = {"x": [[-1, 784]], "w": [[784, 500]], "mm": [[-1, 500]], "y": [[-1, 500]]}
+    for name, op, inputs in [("x", "Placeholder", []), ("w", "VariableV2", []),
+                             ("mm", "MatMul", ["x", "w:0"]), ("y", "Relu", ["mm", "^w"])]:
+        node = gd.node.add(name=name, op=op)
+        node.input.extend(inputs)
+        for dims in shapes[name]:
+            shape = node.attr["_output_shapes"].list.shape.add()
+            for d in dims:
+                shape.dim.add(size=d)
+    view = graph_view(gd)
+    size = {(e["source"], e["target"], e["control"]): e["size"] for e in view["edges"]}
+    assert size[("x", "mm", False)] == 784          # the unknown batch dimension counts as 1
+    assert size[("w", "mm", False)] == 784 * 500
+    assert size[("mm", "y", False)] == 500
+    assert size[("w", "y", True)] is None            # control edges carry no data
+    del gd.node[0].attr["_output_shapes"]
+    assert {e["size"] for e in graph_view(gd)["edges"] if e["source"] == "x"} == {None}

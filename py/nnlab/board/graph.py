@@ -21,6 +21,30 @@ def _ops(graph_def):
     return out
 
 
+def _output_sizes(graph_def):
+    """{op name: [elements of output k]} from the ``_output_shapes`` attribute where writers stored it.
+
+    An unknown dimension (-1, usually the batch) counts as 1, so a ``[?, 784]``
+    tensor weighs 784; an unknown rank gives None.
+    """
+    sizes = {}
+    for n in graph_def.node:
+        if "_output_shapes" in n.attr:
+            sizes[n.name] = [None if s.unknown_rank else int(np.prod([max(d.size, 1) for d in s.dim]))
+                             for s in n.attr["_output_shapes"].list.shape]
+    return sizes
+
+
+def _input_size(sizes, raw_input):
+    """Elements carried by one input string ``op[:k]`` (None when unknown or a control input)."""
+    if raw_input.startswith("^"):
+        return None
+    name, _, k = raw_input.partition(":")
+    outs = sizes.get(name)
+    index = int(k) if k.isdigit() else 0
+    return outs[index] if outs and index < len(outs) else None
+
+
 def _paths(names):
     """Scope path (tuple of scope ids) of every op."""
     scopes = {"/".join(p.split("/")[:k]) for p in names for k in range(1, p.count("/") + 1)}
@@ -66,7 +90,8 @@ def graph_view(graph_def, expanded=(), stats=None):
     -------
     dict
         ``nodes``: [{id, label, kind ("op"|"scope"), op, device, count, time, bytes, parent}],
-        ``edges``: [{source, target, count, control}], ``ops``: total op count.
+        ``edges``: [{source, target, count, control, size}] where size is the number of tensor
+        elements the edge carries (None when no shapes were recorded), ``ops``: total op count.
     """
     expanded = set(expanded)
     ops = _ops(graph_def)
@@ -87,17 +112,21 @@ def graph_view(graph_def, expanded=(), stats=None):
         t, b = stats.get(name, (0.0, 0.0))
         node["time"] += t
         node["bytes"] += b
-    edges = Counter()
+    edges, size = Counter(), defaultdict(int)
     known = {o[0] for o in ops}
+    out_sizes = _output_sizes(graph_def)
+    raw_inputs = {n.name: list(n.input) for n in graph_def.node}
     for name, _, _, inputs, control in ops:
         dst = _visible(name, paths[name], expanded)
-        for src_name, ctl in zip(inputs, control):
+        for src_name, ctl, raw in zip(inputs, control, raw_inputs[name]):
             if src_name not in known:
                 continue
             src = _visible(src_name, paths[src_name], expanded)
             if src != dst:
                 edges[(src, dst, ctl)] += 1
+                size[(src, dst, ctl)] += _input_size(out_sizes, raw) or 0
     for node in nodes.values():
         node["device"] = node.pop("devices").most_common(1)[0][0]
     return {"nodes": list(nodes.values()), "ops": len(ops),
-            "edges": [{"source": s, "target": d, "control": c, "count": n} for (s, d, c), n in edges.items()]}
+            "edges": [{"source": s, "target": d, "control": c, "count": n, "size": size[(s, d, c)] or None}
+                      for (s, d, c), n in edges.items()]}

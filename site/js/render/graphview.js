@@ -30,7 +30,7 @@ export function layout(nodes, edges) {
  * Draw the graph into `host` (an <svg>).
  * @param {SVGSVGElement} host
  * @param {Array<{id, label, kind}>} nodes
- * @param {Array<{source, target, count, control}>} edges
+ * @param {Array<{source, target, count, control, size}>} edges
  * @param {{fill: (node) => string, onClick: (node) => void, highlight: Set<string>}} opt
  */
 export function drawGraph(host, nodes, edges, opt) {
@@ -47,9 +47,9 @@ export function drawGraph(host, nodes, edges, opt) {
   host.append(defs);
   edges.forEach((e, i) => {
     const d = lay.edges[i].map((p, k) => `${k ? 'L' : 'M'}${p.x},${p.y}`).join('');
-    // Thicker edges carry more tensors (a count of merged inputs here, shapes being unknown).
+    // Thicker edges carry more data: tensor elements where the writer recorded shapes, else merged inputs.
     host.append(svg('path', { d, class: e.control ? 'edge control' : 'edge', 'marker-end': 'url(#arrow)',
-      'stroke-width': Math.min(6, 0.8 + Math.log2(e.count)) }));
+      'stroke-width': e.size ? Math.min(8, 0.8 + Math.log10(e.size)) : Math.min(6, 0.8 + Math.log2(e.count)) }));
   });
   for (const n of nodes) {
     const p = lay.nodes.get(n.id);
