@@ -120,3 +120,23 @@ def test_edge_width_follows_recorded_tensor_sizes():
     assert size[("w", "y", True)] is None            # control edges carry no data
     del gd.node[0].attr["_output_shapes"]
     assert {e["size"] for e in graph_view(gd)["edges"] if e["source"] == "x"} == {None}
+
+
+def test_op_details_list_inputs_outputs_shapes_and_attributes():
+    from nnlab.board.graph import graph_view
+    from nnlab.events.proto import graph_pb2
+
+    gd = graph_pb2.GraphDef()
+    x = gd.node.add(name="x", op="Placeholder")
+    x.attr["dtype"].type = 1
+    shape = x.attr["_output_shapes"].list.shape.add()
+    for d in (-1, 784):
+        shape.dim.add(size=d)
+    mm = gd.node.add(name="mm", op="MatMul", input=["x", "x"])
+    mm.attr["transpose_a"].b = False
+    mm.attr["label"].s = b"<b>not html</b>"
+    nodes = {n["id"]: n for n in graph_view(gd)["nodes"]}
+    assert nodes["x"]["outputs"] == ["mm", "mm"] and nodes["x"]["shapes"] == [[-1, 784]]
+    assert nodes["x"]["attrs"] == {"dtype": "1"}
+    assert nodes["mm"]["inputs"] == ["x", "x"]
+    assert nodes["mm"]["attrs"] == {"label": "<b>not html</b>", "transpose_a": "False"}

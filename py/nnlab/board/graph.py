@@ -35,6 +35,42 @@ def _output_sizes(graph_def):
     return sizes
 
 
+def _attr_text(value, limit=80):
+    """A short, readable text of one AttrValue (what the node details show)."""
+    kind = value.WhichOneof("value")
+    if kind is None:
+        return ""
+    if kind == "shape":
+        return "?" if value.shape.unknown_rank else str([d.size for d in value.shape.dim])
+    if kind == "list":
+        lst = value.list
+        items = ([str([d.size for d in sh.dim]) for sh in lst.shape] or [x.decode("utf-8", "replace") for x in lst.s]
+                 or list(map(str, lst.i)) or list(map(str, lst.f)) or list(map(str, lst.b)) or list(map(str, lst.type)))
+        text = "[" + ", ".join(items) + "]"
+    elif kind == "s":
+        text = value.s.decode("utf-8", "replace")
+    elif kind == "tensor":
+        text = f"tensor {[d.size for d in value.tensor.tensor_shape.dim]}"
+    else:
+        text = str(getattr(value, kind))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def op_details(graph_def):
+    """{op name: {inputs, outputs, shapes, attrs}} for the node details panel."""
+    consumers = defaultdict(list)
+    for n in graph_def.node:
+        for raw in n.input:
+            consumers[raw.lstrip("^").split(":")[0]].append(n.name)
+    out = {}
+    for n in graph_def.node:
+        shapes = [("?" if sh.unknown_rank else [d.size for d in sh.dim])
+                  for sh in n.attr["_output_shapes"].list.shape] if "_output_shapes" in n.attr else []
+        out[n.name] = {"inputs": list(n.input), "outputs": consumers.get(n.name, []), "shapes": shapes,
+                       "attrs": {k: _attr_text(v) for k, v in sorted(n.attr.items()) if k != "_output_shapes"}}
+    return out
+
+
 def _input_size(sizes, raw_input):
     """Elements carried by one input string ``op[:k]`` (None when unknown or a control input)."""
     if raw_input.startswith("^"):
@@ -89,7 +125,8 @@ def graph_view(graph_def, expanded=(), stats=None):
     Returns
     -------
     dict
-        ``nodes``: [{id, label, kind ("op"|"scope"), op, device, count, time, bytes, parent}],
+        ``nodes``: [{id, label, kind ("op"|"scope"), op, device, count, time, bytes, parent}, and for
+        ops also inputs, outputs, shapes and attrs (see `op_details`)],
         ``edges``: [{source, target, count, control, size}] where size is the number of tensor
         elements the edge carries (None when no shapes were recorded), ``ops``: total op count.
     """
@@ -125,8 +162,11 @@ def graph_view(graph_def, expanded=(), stats=None):
             if src != dst:
                 edges[(src, dst, ctl)] += 1
                 size[(src, dst, ctl)] += _input_size(out_sizes, raw) or 0
+    details = op_details(graph_def)
     for node in nodes.values():
         node["device"] = node.pop("devices").most_common(1)[0][0]
+        if node["kind"] == "op":
+            node.update(details[node["id"]])
     return {"nodes": list(nodes.values()), "ops": len(ops),
             "edges": [{"source": s, "target": d, "control": c, "count": n, "size": size[(s, d, c)] or None}
                       for (s, d, c), n in edges.items()]}

@@ -42,6 +42,12 @@ function select(testid, options, value, onChange) {
 function details(box, n, mode) {
   const rows = [[t('board.graph.name'), n.id], [t('board.graph.op'), n.op || t('board.graph.scope')],
     [t('board.graph.device'), n.device || '—'], [t('board.graph.count'), String(n.count)]];
+  if (n.kind === 'op') {
+    rows.push([t('board.graph.inputs'), (n.inputs || []).join(', ') || '—'],
+      [t('board.graph.outputs'), (n.outputs || []).join(', ') || '—'],
+      [t('board.graph.shapes'), (n.shapes || []).map((sh) => (Array.isArray(sh) ? `[${sh.join(', ')}]` : sh)).join(', ') || '—'],
+      ...Object.entries(n.attrs || {}).map(([k, v]) => [k, v]));
+  }
   if (mode === 'time' || mode === 'memory') {
     rows.push([t('board.graph.time'), `${fmt(n.time)} µs`], [t('board.graph.memory'), `${fmt(n.bytes)} B`]);
   }

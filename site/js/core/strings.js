@@ -214,6 +214,9 @@ globalThis.NNLAB_STRINGS = Object.freeze({
     'pj.loaded': '{name}: {n} points of dimension {dim}',
     'pj.badBookmark': '{name} is not a Projector bookmark',
     'pj.bookmarkMismatch': '{name} was saved for {n} points, but {m} are loaded',
+    'board.graph.inputs': 'Inputs',
+    'board.graph.outputs': 'Outputs',
+    'board.graph.shapes': 'Output shapes',
     'file.copy': 'For a copy of the built site without build.py, run in its folder: python3 -m http.server 8000',
   },
   zh: {
@@ -425,6 +428,9 @@ globalThis.NNLAB_STRINGS = Object.freeze({
     'pj.loaded': '{name}：{n} 个点，维度 {dim}',
     'pj.badBookmark': '{name} 不是投影书签',
     'pj.bookmarkMismatch': '{name} 保存时有 {n} 个点，但当前载入的是 {m} 个',
+    'board.graph.inputs': '输入',
+    'board.graph.outputs': '输出',
+    'board.graph.shapes': '输出形状',
     'file.copy': '如果只有构建好的网站副本（没有 build.py），请在该文件夹中运行：python3 -m http.server 8000',
   },
 });
