@@ -137,6 +137,6 @@ def test_op_details_list_inputs_outputs_shapes_and_attributes():
     mm.attr["label"].s = b"<b>not html</b>"
     nodes = {n["id"]: n for n in graph_view(gd)["nodes"]}
     assert nodes["x"]["outputs"] == ["mm", "mm"] and nodes["x"]["shapes"] == [[-1, 784]]
-    assert nodes["x"]["attrs"] == {"dtype": "1"}
+    assert nodes["x"]["attrs"] == {"dtype": "float32"}
     assert nodes["mm"]["inputs"] == ["x", "x"]
     assert nodes["mm"]["attrs"] == {"label": "<b>not html</b>", "transpose_a": "False"}

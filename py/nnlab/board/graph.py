@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from ..events.proto import types_pb2
+
 
 def _ops(graph_def):
     """[(name, op, device, [input op names], [is control])] of a GraphDef."""
@@ -35,17 +37,28 @@ def _output_sizes(graph_def):
     return sizes
 
 
+def _dtype_name(code):
+    """``1`` -> ``float32``: TensorFlow's DataType enum as numpy-style names."""
+    try:
+        name = types_pb2.DataType.Name(code).removeprefix("DT_").lower()
+    except ValueError:
+        return str(code)
+    return {"float": "float32", "double": "float64", "half": "float16"}.get(name, name)
+
+
 def _attr_text(value, limit=80):
     """A short, readable text of one AttrValue (what the node details show)."""
     kind = value.WhichOneof("value")
     if kind is None:
         return ""
+    if kind == "type":
+        return _dtype_name(value.type)
     if kind == "shape":
         return "?" if value.shape.unknown_rank else str([d.size for d in value.shape.dim])
     if kind == "list":
         lst = value.list
         items = ([str([d.size for d in sh.dim]) for sh in lst.shape] or [x.decode("utf-8", "replace") for x in lst.s]
-                 or list(map(str, lst.i)) or list(map(str, lst.f)) or list(map(str, lst.b)) or list(map(str, lst.type)))
+                 or list(map(str, lst.i)) or list(map(str, lst.f)) or list(map(str, lst.b)) or list(map(_dtype_name, lst.type)))
         text = "[" + ", ".join(items) + "]"
     elif kind == "s":
         text = value.s.decode("utf-8", "replace")
