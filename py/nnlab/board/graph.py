@@ -11,8 +11,6 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from ..events.proto import types_pb2
-
 
 def _ops(graph_def):
     """[(name, op, device, [input op names], [is control])] of a GraphDef."""
@@ -39,6 +37,9 @@ def _output_sizes(graph_def):
 
 def _dtype_name(code):
     """``1`` -> ``float32``: TensorFlow's DataType enum as numpy-style names."""
+    # Imported here: protobuf is loaded in the browser only once the Board needs it, and
+    # nnlab.api (which imports this module) must start without it.
+    from ..events.proto import types_pb2
     try:
         name = types_pb2.DataType.Name(code).removeprefix("DT_").lower()
     except ValueError:

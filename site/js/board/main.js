@@ -23,8 +23,9 @@ function showProgress(p) {
     file: p.file, files: p.files, mb: (p.bytes / 1e6).toFixed(1), total: (p.total / 1e6).toFixed(1), records: p.records.toLocaleString() });
 }
 
-function showSummary(view, files) {
+function showSummary(view, files = view.fileCount) {
   const { summary } = view;
+  view.fileCount = files; // kept so a language switch can re-render this line
   const status = ui('board-status');
   status.dataset.kind = summary.runs.length ? 'ok' : 'error';
   status.textContent = summary.runs.length
@@ -131,7 +132,7 @@ async function main() {
   const view = makeView(client);
   const source = new LogSource(client, showProgress);
   const openFiles = wireInputs(view, source);
-  onLangChange(() => refresh(view));
+  onLangChange(() => { if (view.summary) showSummary(view); refresh(view); });
   const index = await serverIndex();
   if (index) {
     ui('reload').hidden = false;
