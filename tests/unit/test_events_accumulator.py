@@ -13,7 +13,7 @@ import pytest
 
 from nnlab.events import read_logdir
 
-ea_mod = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+from tensorboard.backend.event_processing import event_accumulator as ea_mod  # noqa: E402
 from tensorboard.compat.proto import config_pb2, graph_pb2, meta_graph_pb2  # noqa: E402
 from tensorboard.util import tensor_util  # noqa: E402
 
