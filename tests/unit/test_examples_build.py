@@ -115,6 +115,22 @@ def test_mnist_histograms_images_graph_and_run_metadata(built):
     assert logs("mnist_with_summaries", "test")["graph"] is False
 
 
+def test_mnist_projector_has_activations_labels_and_a_sprite(built):
+    out, _, by_name, _ = built
+    config_path = out / by_name["mnist_with_summaries"]["projector"]
+    config = json.loads(config_path.read_text())["embeddings"][0]
+    rows, dims = config["tensorShape"]
+    assert dims == 500 and rows == 2000
+    vectors = np.fromfile(config_path.parent / config["tensorPath"], dtype="<f4")
+    assert vectors.size == rows * dims and np.all(vectors >= 0)  # ReLU activations
+    metadata = (config_path.parent / config["metadataPath"]).read_text().splitlines()
+    assert metadata[0] == "label\tpredicted" and len(metadata) - 1 == rows
+    assert config["sprite"]["singleImageDim"] == [28, 28]
+    png = (config_path.parent / config["sprite"]["imagePath"]).read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width == height == 45 * 28  # ceil(sqrt(2000)) = 45 digits a row
+
+
 @pytest.mark.parametrize("name", ["word2vec_basic", "word2vec_optimized"])
 def test_word2vec_loss_projector_and_picture(built, name):
     out, _, by_name, logs = built

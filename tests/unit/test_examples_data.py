@@ -4,6 +4,7 @@ import gzip
 import json
 import os
 import shutil
+import zlib
 import zipfile
 from pathlib import Path
 
@@ -120,6 +121,47 @@ def test_projector_export_rows_match_metadata(tmp_path):
     lines = (tmp_path / config["metadataPath"]).read_text().splitlines()
     assert lines[0] == "word\tcount" and len(lines) - 1 == 20
     assert all(len(line.split("\t")) == 2 for line in lines)
+
+
+def decode_gray_png(blob):
+    """Decode an 8-bit greyscale, non-interlaced PNG with filter 0 rows (what png_bytes writes)."""
+    assert blob[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks = 8, {}
+    while pos < len(blob):
+        size = int.from_bytes(blob[pos:pos + 4], "big")
+        kind, body = blob[pos + 4:pos + 8], blob[pos + 8:pos + 8 + size]
+        assert int.from_bytes(blob[pos + 8 + size:pos + 12 + size], "big") == zlib.crc32(kind + body)
+        chunks[kind] = chunks.get(kind, b"") + body
+        pos += 12 + size
+    w, h = int.from_bytes(chunks[b"IHDR"][:4], "big"), int.from_bytes(chunks[b"IHDR"][4:8], "big")
+    assert chunks[b"IHDR"][8:10] == bytes([8, 0])  # 8-bit greyscale
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), dtype=np.uint8).reshape(h, w + 1)
+    assert not rows[:, 0].any()
+    return rows[:, 1:]
+
+
+def test_sprite_sheet_places_picture_i_at_row_i_div_cols(tmp_path):
+    pictures = np.arange(10, dtype=np.uint8)[:, None, None] * np.ones((10, 3, 2), dtype=np.uint8)
+    sheet = embeddings.sprite_sheet(pictures)
+    assert sheet.shape == (3 * 3, 4 * 2)  # cols = ceil(sqrt(10)) = 4, rows = 3
+    for i in range(10):
+        r, c = divmod(i, 4)
+        assert (sheet[r * 3:(r + 1) * 3, c * 2:(c + 1) * 2] == i).all()
+    assert (sheet[6:, 4:] == 255).all()  # the two unused cells stay white
+    assert np.array_equal(decode_gray_png(embeddings.png_bytes(sheet)), sheet)
+
+
+def test_projector_export_with_a_sprite(tmp_path):
+    vectors = np.random.default_rng(1).normal(size=(5, 3))
+    pictures = np.random.default_rng(2).integers(0, 256, size=(5, 4, 6), dtype=np.uint8)
+    config_path = embeddings.write_projector(tmp_path, "digits", vectors, ["label", "predicted"],
+                                             [(i, i % 2) for i in range(5)], sprite=pictures)
+    config = json.loads(config_path.read_text())["embeddings"][0]
+    assert config["sprite"] == {"imagePath": "sprite.png", "singleImageDim": [6, 4]}
+    sheet = decode_gray_png((tmp_path / "sprite.png").read_bytes())
+    assert np.array_equal(sheet[4:8, 0:6], pictures[3])  # 3 columns: picture 3 starts row 1
+    lines = (tmp_path / config["metadataPath"]).read_text().splitlines()
+    assert lines == ["label\tpredicted", "0\t0", "1\t1", "2\t0", "3\t1", "4\t0"]
 
 
 def test_nearest_finds_the_closest_rows():

@@ -8,7 +8,9 @@ everything TensorBoard can show about it:
 - IMAGES: the first input digits of each batch;
 - DISTRIBUTIONS / HISTOGRAMS: weights, biases, pre-activations, activations;
 - GRAPHS: the dataflow graph, plus each node's compute time and memory at
-  steps 99, 199, ... (``run metadata``, tagged ``step099`` ...).
+  steps 99, 199, ... (``run metadata``, tagged ``step099`` ...);
+- PROJECTOR: the trained hidden layer's 500 activations for every test digit,
+  with its label and the prediction as metadata and the digits as a sprite.
 
 Two runs are written: ``train`` (every training step) and ``test`` (accuracy
 on the held-out digits every 10 steps). The tutorial was written for
@@ -23,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.core.framework import summary_pb2
 
-from . import cli, data
+from . import cli, data, embeddings
 
 v1 = tf.compat.v1
 LEARNING_RATE = 0.001
@@ -126,7 +128,7 @@ def build_model():
         with tf.name_scope("accuracy"):
             accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
     scalar("accuracy", accuracy)
-    return dict(x=x, y_=y_, keep_prob=keep_prob, train_step=train_step,
+    return dict(x=x, y_=y_, keep_prob=keep_prob, train_step=train_step, hidden=hidden1, logits=y,
                 cross_entropy=cross_entropy, accuracy=accuracy,
                 merged=v1.summary.merge_all())
 
@@ -186,7 +188,18 @@ def train(model, mnist, logdir, steps, seed):
                 traced.append(tag)
         train_writer.close()
         test_writer.close()
-    return {"test_accuracy": acc, "test_cross_entropy": loss, "run_metadata": traced}
+        hidden, logits = sess.run([m["hidden"], m["logits"]], feed_dict=test_feed)
+    return {"test_accuracy": acc, "test_cross_entropy": loss, "run_metadata": traced,
+            "hidden": hidden, "predicted": logits.argmax(axis=1)}
+
+
+def export_embedding(folder, mnist, hidden, predicted, limit=2000):
+    """The Projector files: hidden activations of the first `limit` test digits, dark on white."""
+    n = min(limit, len(hidden))
+    rows = [(int(label), int(guess)) for label, guess in zip(mnist.test_labels[:n], predicted[:n])]
+    digits = 255 - np.asarray(mnist.test_images[:n], dtype=np.uint8).reshape(n, 28, 28)
+    return embeddings.write_projector(folder, "layer1 activations (test digits)", hidden[:n],
+                                      ["label", "predicted"], rows, sprite=digits)
 
 
 def main(argv=None):
@@ -200,9 +213,11 @@ def main(argv=None):
                  f"{len(mnist.test_labels):,} test digits")
     steps = 120 if args.quick else 1000
     result = train(build_model(), mnist, args.out / "logs", steps, args.seed)
+    config = export_embedding(args.out / "projector", mnist, result["hidden"], result["predicted"])
     cli.write_result(
         args.out, name="mnist_with_summaries", kind="classifier",
         title="MNIST with summaries", logdir="logs", runs=["train", "test"],
+        projector=config.relative_to(args.out).as_posix(),
         dashboards=["scalars", "images", "graphs", "distributions", "histograms"],
         data=mnist.source, steps=steps, seconds=timer.seconds(), quick=args.quick,
         summary={"final_test_accuracy": round(result["test_accuracy"], 4),

@@ -1,9 +1,11 @@
 /**
  * Getting a dataset into the worker: the built-in examples of data/manifest.json,
  * picked or dropped files (vectors TSV + optional metadata TSV, or a projector
- * config with its files). Python parses and validates; this module only finds
- * the files and keeps the metadata rows for labels and colours.
+ * config with its files, by URL for the examples and `?config=`). Python parses
+ * and validates; this module only finds the files, decodes sprite sheets and keeps
+ * the metadata rows for labels and colours.
  */
+import { t } from '../core/i18n.js';
 
 /** Built-in projector examples [{name, config}] (config URL) from data/manifest.json; [] when absent. */
 export async function listExamples() {
@@ -43,10 +45,30 @@ function bytesToFloats(buf, name) {
   return new Float32Array(buf);
 }
 
-/** Load params for a config's first embedding, reading its files with `read(path, asBytes)`. */
-async function fromConfig(client, text, name, read) {
+/** Decode a sprite sheet and check it holds `n` pictures of `dim` = [w, h]; throws a readable message. */
+async function readSprite(buf, path, dim, n) {
+  let image;
+  try {
+    image = await createImageBitmap(new Blob([buf]));
+  } catch {
+    throw new Error(t('pj.spriteBad', { path }));
+  }
+  const cols = Math.ceil(Math.sqrt(n));
+  const [w, h] = dim;
+  if (image.width < cols * w || image.height < Math.ceil(n / cols) * h) {
+    throw new Error(t('pj.spriteSmall', { path, w: image.width, h: image.height, n, cw: w, ch: h }));
+  }
+  return { image, dim: [w, h], cols };
+}
+
+/**
+ * Load params for embedding `which` of a config, reading its files with `read(path, asBytes)`.
+ * Returns {params, embeddings, sprite}: params go to projector.load; embeddings
+ * lists every tensor of the config; sprite is null or {image, dim, cols}.
+ */
+async function fromConfig(client, text, name, read, which = 0) {
   const { embeddings } = await client.call('projector.config', { text, name });
-  const emb = embeddings[0];
+  const emb = embeddings[Math.min(which, embeddings.length - 1)];
   const params = { name: emb.tensor_name || emb.tensor_path };
   const path = emb.tensor_path;
   if (path.endsWith('.bytes')) {
@@ -59,22 +81,50 @@ async function fromConfig(client, text, name, read) {
     params.metadata = await read(emb.metadata_path, false);
     params.metadata_name = emb.metadata_path;
   }
-  return params;
+  const names = embeddings.map((e) => e.tensor_name || e.tensor_path);
+  const sprite = emb.sprite ? { path: emb.sprite.image_path, dim: emb.sprite.single_image_dim } : null;
+  return { params, embeddings: names, sprite, read };
 }
 
-/** Load params for a built-in example (config URL). */
-export async function exampleParams(client, configUrl) {
+/** Decode the sprite of a fromConfig result for `n` loaded points (null without one). */
+export async function loadSprite(source, n) {
+  if (!source.sprite) return null;
+  const { path, dim } = source.sprite;
+  return readSprite(await source.read(path, true), path, dim, n);
+}
+
+/** Load a config by URL (built-in examples and ?config=): its paths are relative to it. */
+export async function urlParams(client, configUrl, which = 0) {
   const get = async (url, asBytes) => {
-    const res = await fetch(url);
+    let res;
+    try {
+      res = await fetch(url);
+    } catch {
+      throw new Error(t('pj.fetchFailed', { url }));
+    }
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return asBytes ? res.arrayBuffer() : res.text();
   };
   const text = await get(configUrl, false);
-  return fromConfig(client, text, baseName(configUrl), (p, b) => get(new URL(p, configUrl).href, b));
+  return fromConfig(client, text, baseName(configUrl), (p, b) => get(new URL(p, configUrl).href, b), which);
 }
 
-/** Load params for picked or dropped files; throws with a readable message when they do not fit. */
-export async function fileParams(client, files) {
+/** The config URL named by the page's `?config=` parameter, resolved against the page; or null. */
+export function configFromQuery(search = location.search) {
+  const value = new URLSearchParams(search).get('config');
+  if (!value) return null;
+  try {
+    return new URL(value, location.href).href;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Load params for picked or dropped files (`which` picks a config's tensor); throws
+ * with a readable message when they do not fit. Returns what fromConfig returns.
+ */
+export async function fileParams(client, files, which = 0) {
   const list = [...files];
   const byName = new Map(list.map((f) => [baseName(f.name), f]));
   const config = list.find((f) => /\.(json|pbtxt)$/i.test(f.name));
@@ -84,7 +134,7 @@ export async function fileParams(client, files) {
       if (!f) throw new Error(`${config.name} refers to ${p}: pick it together with the config`);
       return asBytes ? f.arrayBuffer() : f.text();
     };
-    return fromConfig(client, await config.text(), config.name, read);
+    return fromConfig(client, await config.text(), config.name, read, which);
   }
   const tsvs = list.filter((f) => !/\.bytes$/i.test(f.name));
   const numeric = await Promise.all(tsvs.map(looksNumeric));
@@ -98,5 +148,5 @@ export async function fileParams(client, files) {
     params.metadata = await m.text();
     params.metadata_name = m.name;
   }
-  return params;
+  return { params, embeddings: [params.name], sprite: null };
 }

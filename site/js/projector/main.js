@@ -6,7 +6,7 @@
 import { startPython } from '../core/app.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { Scatter, attachOrbit } from '../render/scatter3.js';
-import { exampleParams, fileParams, listExamples, metadataRows } from './data.js';
+import { configFromQuery, fileParams, listExamples, loadSprite, metadataRows, urlParams } from './data.js';
 import { columnColors, highlight } from './colors.js';
 import { createInspector } from './inspector.js';
 import { createTsne, initPcaChoosers, runCustom, runPca } from './projections.js';
@@ -147,15 +147,39 @@ async function guard(app, fn) {
   }
 }
 
-/** Send a dataset to the worker; on success reset every view to it. */
-async function loadDataset(app, getParams) {
+/** Show the config's tensors in the chooser (hidden when there is only one). */
+function fillTensors(app, names, which) {
+  const sel = $('tensor');
+  sel.replaceChildren(...names.map((n, i) => new Option(n, String(i))));
+  sel.value = String(which);
+  sel.closest('label').hidden = names.length < 2;
+}
+
+/** Decode the sprite sheet after the vectors loaded; a bad sheet is reported, the data stays. */
+async function applySprite(app, source) {
+  app.scatter.setSprites(null);
+  try {
+    app.scatter.setSprites(await loadSprite(source, app.ds.n));
+  } catch (err) {
+    app.status(err.message, true);
+  }
+}
+
+/**
+ * Send a dataset to the worker; on success reset every view to it. `getSource(which)`
+ * reads tensor `which` of the source (see data.js fromConfig); the tensor chooser re-calls it.
+ */
+async function loadDataset(app, getSource, which = 0) {
   await guard(app, async () => {
     app.status(t('pj.loading'));
     document.querySelector('main.pj').dataset.projector = 'loading';
-    const params = await getParams();
+    const source = await getSource(which);
+    const { params } = source;
     const info = await app.client.call('projector.load', params,
       { onProgress: (p) => app.status(t('pj.parsing', { done: p.done ?? '', total: p.total ?? '' })) });
     app.ds = { ...info, rows: metadataRows(params.metadata, info.n) };
+    app.reload = (k) => loadDataset(app, getSource, k);
+    fillTensors(app, source.embeddings, which);
     app.isolated = null;
     app.tsne.reset();
     app.inspector.clear();
@@ -163,6 +187,7 @@ async function loadDataset(app, getParams) {
     app.refreshColors();
     app.status('');
     await app.project();
+    await applySprite(app, source); // after project(): its status line would hide a sprite error
   });
   document.querySelector('main.pj').dataset.projector = app.ds ? 'ready' : 'error';
 }
@@ -197,12 +222,17 @@ function bindControls(app) {
   on('isolate', 'click', () => app.inspector.isolate());
   on('show-all', 'click', () => app.setIsolated(null));
   on('clear-selection', 'click', () => app.inspector.clear());
-  on('pick-files', 'change', (e) => e.target.files.length && loadDataset(app, () => fileParams(app.client, e.target.files)));
+  on('pick-files', 'change', (e) => {
+    const files = [...e.target.files];
+    if (files.length) loadDataset(app, (k) => fileParams(app.client, files, k));
+  });
+  on('tensor', 'change', () => app.reload?.(Number($('tensor').value)));
   const zone = document.querySelector('main.pj');
   zone.addEventListener('dragover', (e) => e.preventDefault());
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
-    if (e.dataTransfer.files.length) loadDataset(app, () => fileParams(app.client, e.dataTransfer.files));
+    const files = [...e.dataTransfer.files];
+    if (files.length) loadDataset(app, (k) => fileParams(app.client, files, k));
   });
 }
 
@@ -213,7 +243,7 @@ async function showExamples(app) {
     b.type = 'button';
     b.textContent = ex.name;
     b.dataset.example = ex.name;
-    b.addEventListener('click', () => loadDataset(app, () => exampleParams(app.client, ex.config)));
+    b.addEventListener('click', () => loadDataset(app, (k) => urlParams(app.client, ex.config, k)));
     return b;
   }));
 }
@@ -233,6 +263,8 @@ async function main() {
     initPcaChoosers();
   });
   await showExamples(app);
+  const config = configFromQuery();
+  if (config) await loadDataset(app, (k) => urlParams(client, config, k)); // the standalone projector's ?config=URL
   client.call('projector.warmup', {}).catch(() => {}); // imports scipy while the user picks a file
 }
 

@@ -1,14 +1,14 @@
 /**
- * A WebGL point cloud (three.js Points with a per-point colour attribute) plus a
- * 2-D canvas overlay for labels. Knows nothing of models: it draws positions,
+ * A WebGL point cloud (three.js Points with a per-point colour attribute, or
+ * pictures from a sprite sheet) plus a 2-D canvas overlay for labels. Knows nothing of models: it draws positions,
  * colours, a visible subset and a few labels; picking is done on the CPU by
  * projecting the visible points to the screen (cheap even at 100,000 points,
  * and only on a click or hover).
  */
 import * as THREE from '../../vendor/three.module.js';
+import { SPRITE_PX, spriteMaterial } from './sprites.js';
 
 const POINT_PX = 4;
-
 const ROBUST_SAMPLE = 4000;
 const TAIL = 0.005; // quantile cut per side: a few far outliers (common early in t-SNE) must not squash the rest
 
@@ -94,6 +94,23 @@ export class Scatter {
     this.redraw();
   }
 
+  /** Draw each point as its picture ({image, dim: [w, h], cols} from a sprite sheet), or as dots with null. */
+  setSprites(sprite) {
+    if (this.spriteMaterial) {
+      this.spriteMaterial.uniforms.sheet.value.dispose();
+      this.spriteMaterial.dispose();
+    }
+    this.spriteMaterial = sprite ? spriteMaterial(sprite) : null;
+    this.points.material = this.spriteMaterial || this.material;
+    this.host.dataset.sprites = sprite ? 'on' : 'off';
+    this.redraw();
+  }
+
+  /** A sprite's side in CSS pixels: it grows slowly with zoom so close-ups show the pictures. */
+  spriteSize() {
+    return Math.min(72, Math.max(10, SPRITE_PX * Math.sqrt(this.view.zoom)));
+  }
+
   /** Labels drawn on top: [{index, text, strong}]. */
   setLabels(labels) {
     this.labels = labels;
@@ -148,6 +165,7 @@ export class Scatter {
     const size = this.renderer.getSize(new THREE.Vector2());
     if (size.x !== w || size.y !== h) this.renderer.setSize(w, h);
     this.cam = this.camera(w, h);
+    if (this.spriteMaterial) this.spriteMaterial.uniforms.pointSize.value = this.spriteSize() * this.renderer.getPixelRatio();
     this.renderer.render(this.scene, this.cam);
     this.drawLabels(w, h);
   }
@@ -182,8 +200,8 @@ export class Scatter {
     }
   }
 
-  /** The visible point nearest to client coordinates (x, y) within `radius` px, or -1. */
-  pick(x, y, radius = 8) {
+  /** The visible point nearest to client coordinates (x, y) within `radius` px (half a sprite with sprites), or -1. */
+  pick(x, y, radius = this.spriteMaterial ? this.spriteSize() / 2 : 8) {
     if (!this.cam || !this.n) return -1;
     const rect = this.host.getBoundingClientRect();
     const px = x - rect.left;
@@ -207,6 +225,7 @@ export class Scatter {
 
   destroy() {
     this.resize.disconnect();
+    this.setSprites(null);
     this.geometry.dispose();
     this.material.dispose();
     this.renderer.dispose();
