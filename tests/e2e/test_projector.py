@@ -1,6 +1,8 @@
 """The Projector in Chromium: a test TSV through the file picker, PCA, a bad TSV's line number,
 live t-SNE, regex search against nnlab.projector.search, neighbours and isolate, 2-D/3-D."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -26,8 +28,10 @@ def dataset(tmp_path):
     vectors = tmp_path / "vectors.tsv"
     vectors.write_text("\n".join("\t".join(f"{v:.5f}" for v in row) for row in X) + "\n")
     meta = tmp_path / "metadata.tsv"
-    meta.write_text("word\tcluster\n" + "".join(f"{w}\tc{c}\n" for w, c in zip(words, labels)))
-    return {"vectors": vectors, "metadata": meta, "words": words}
+    coins = rng.integers(0, 2, N)  # a label unrelated to the vectors: only supervision can separate it
+    meta.write_text("word\tcluster\tcoin\n"
+                    + "".join(f"{w}\tc{c}\t{'ht'[k]}\n" for w, c, k in zip(words, labels, coins)))
+    return {"vectors": vectors, "metadata": meta, "words": words, "coins": coins}
 
 
 def open_projector(page, site_url, files):
@@ -129,3 +133,65 @@ def test_click_selects_and_3d(page, site_url, dataset):
     page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.checksum !== '{before}'")
     assert "60" in page.text_content(tid("custom-counts"))
     assert visible(page) == N
+
+
+def positions(page):
+    return np.array(page.evaluate("Array.from(window.nnlabProjector.app.positions.data)"))
+
+
+def test_bookmark_round_trip_and_coordinates_tsv(page, site_url, dataset, tmp_path):
+    open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
+    page.evaluate("window.nnlabProjector.app.select(3)")
+    page.wait_for_selector(f"{tid('neighbors')} li >> nth=99")
+    page.click(tid("isolate"))
+    assert visible(page) == 101
+    with page.expect_download() as tsv:
+        page.click(tid("export-tsv"))
+    lines = open(tsv.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0] == "index\tlabel\tx\ty" and len(lines) == 102
+    xy = positions(page).reshape(-1, 2)
+    for line in lines[1:]:
+        i, label, x, y = line.split("\t")
+        assert label == dataset["words"][int(i)].replace("\t", " ")
+        assert np.allclose([float(x), float(y)], xy[int(i)], rtol=1e-6)
+    saved_sum = checksum(page)
+    with page.expect_download() as bookmark:
+        page.click(tid("bookmark-save"))
+    state = json.loads(open(bookmark.value.path()).read())
+    assert state["n"] == N and len(state["isolated"]) == 101 and state["selected"] == 3
+    page.click(tid("show-all"))
+    page.check(tid("dims-3"))
+    page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.dims === '3'")
+    assert visible(page) == N
+    page.set_input_files(tid("bookmark-load"), bookmark.value.path())
+    page.wait_for_function(f"() => document.querySelector('{tid('points-visible')}').textContent === '101'")
+    assert checksum(page) == saved_sum and page.get_attribute(tid("plot"), "data-dims") == "2"
+    assert page.text_content(tid("selected")) == dataset["words"][3]
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"hello": 1}')
+    page.set_input_files(tid("bookmark-load"), str(junk))
+    page.wait_for_function(f"() => document.querySelector('{tid('pj-status')}').classList.contains('error')")
+    assert "junk.json" in page.text_content(tid("pj-status")) and visible(page) == 101
+
+
+def knn_agreement(xy, labels, k=5):
+    d = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    nearest = np.argsort(d, axis=1)[:, :k]
+    return float((labels[nearest] == labels[:, None]).mean())
+
+
+def test_supervision_separates_a_label_the_vectors_do_not_know(page, site_url, dataset):
+    open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
+    page.click(tid("tab-tsne"))  # starts unsupervised; the slider then supervises the running t-SNE
+    page.wait_for_function(f"() => Number(document.querySelector('{tid('tsne-iteration')}').textContent) > 0",
+                           timeout=120_000)
+    page.select_option(tid("supervise-column"), "coin")
+    page.eval_on_selector(tid("supervise-weight"), "e => { e.value = 100; e.dispatchEvent(new Event('change')); }")
+    start = int(page.text_content(tid("tsne-iteration")))
+    page.wait_for_function(f"() => Number(document.querySelector('{tid('tsne-iteration')}').textContent) > {start + 400}",
+                           timeout=120_000)
+    page.click(tid("tsne-pause"))
+    page.wait_for_timeout(300)
+    supervised = knn_agreement(positions(page).reshape(-1, 2), dataset["coins"])
+    assert supervised > 0.75, supervised  # chance is 0.5: without supervision the coin is invisible
