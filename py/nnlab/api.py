@@ -14,6 +14,7 @@ HANDLERS = {
     "diag.versions": diag.versions,
     "diag.matmul": diag.matmul_check,
     "diag.scale": diag.scale,
+    "diag.sklearn_tsne": diag.sklearn_tsne,  # bench/projector.py's reference t-SNE
     **playground.HANDLERS,
     **board.HANDLERS,
     **projector.HANDLERS,

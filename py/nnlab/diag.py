@@ -1,4 +1,5 @@
-"""Small numpy computations the landing page runs to show Python is alive and how fast."""
+"""Small numpy computations the landing page runs to show Python is alive and how fast,
+and `sklearn_tsne`, the reference t-SNE that bench/projector.py times in the worker."""
 
 import sys
 import time
@@ -48,3 +49,36 @@ def scale(ctx, x, factor=2.0):
 def versions(ctx):
     """Versions of Python, numpy and nnlab as the worker sees them."""
     return {"python": sys.version.split()[0], "numpy": np.__version__, "nnlab": __version__}
+
+
+SKLEARN_TSNE_MAX_N = 20_000
+
+
+def sklearn_tsne(ctx, data, perplexity=30.0, seed=0, max_iter=1000):
+    """scikit-learn's TSNE on `data` with its defaults (2-D, PCA init, learning rate "auto").
+
+    For the benchmark (bench/projector.py): the reference t-SNE timed in the
+    same worker as ours. One uninterruptible call (seconds to minutes); the page
+    must load scikit-learn first (``client.load(['scikit-learn'])``).
+
+    Parameters
+    ----------
+    data : (N, d) array, 4 <= N <= 20,000.
+
+    Returns
+    -------
+    dict
+        ``embedding``: (N, 2) float32, ``seconds``: fit time (float),
+        ``n_iter``: iterations run, ``kl``: final KL divergence, ``sklearn``: version.
+    """
+    X = np.asarray(data, dtype=np.float32)
+    if X.ndim != 2 or not 4 <= len(X) <= SKLEARN_TSNE_MAX_N:
+        raise ValueError(f"data must be an (N, d) array with 4 <= N <= {SKLEARN_TSNE_MAX_N}, got {list(X.shape)}")
+    import sklearn  # lazily: the worker starts with numpy alone
+    from sklearn.manifold import TSNE
+
+    tsne = TSNE(perplexity=float(perplexity), random_state=int(seed), max_iter=int(max_iter))
+    t0 = time.perf_counter()
+    emb = tsne.fit_transform(X)
+    return {"embedding": emb.astype(np.float32), "seconds": time.perf_counter() - t0,
+            "n_iter": int(tsne.n_iter_), "kl": float(tsne.kl_divergence_), "sklearn": sklearn.__version__}
