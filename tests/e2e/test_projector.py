@@ -83,6 +83,8 @@ def test_tsne_runs_live(page, site_url, dataset):
     page.wait_for_timeout(500)
     assert page.text_content(tid("tsne-iteration")) == held
     assert visible(page) == N
+    page.click('[data-testid="lang-zh"]')  # the buttons keep saying what they do now, in Chinese
+    assert page.text_content(tid("tsne-pause")) == "继续" and page.text_content(tid("tsne-run")) == "重新运行"
 
 
 def test_search_neighbors_isolate(page, site_url, dataset):

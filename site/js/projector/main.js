@@ -259,6 +259,7 @@ async function main() {
   setTab(app, 'pca');
   onLangChange(() => {
     app.inspector.render();
+    app.tsne.refresh();
     if (!$('pj-status').classList.contains('error')) app.status('');
     initPcaChoosers();
   });

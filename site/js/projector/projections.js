@@ -98,6 +98,7 @@ export function createTsne(app) {
   };
   return {
     start,
+    refresh: buttons, // the language changed: button texts depend on the run's state
     resume: () => run.active && !run.paused && loop(run.token),
     togglePause() {
       run.paused = !run.paused;
