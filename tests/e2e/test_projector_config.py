@@ -128,3 +128,29 @@ def test_config_picked_with_its_files_and_dropped_files(page, site_url, tmp_path
     assert page.get_attribute(tid("plot"), "data-sprites") == "off"
     assert not page.is_visible(tid("tensor"))
     assert "dropped.tsv" in page.text_content(tid("pj-status"))
+
+
+def test_a_slow_full_draw_drags_a_subset_and_redraws_all_on_release(page, site_url, tmp_path):
+    n = 100_000
+    X = np.random.default_rng(5).normal(size=(n, 4)).astype("<f4")
+    (tmp_path / "big.bytes").write_bytes(X.tobytes())
+    config = {"embeddings": [{"tensorName": "big", "tensorShape": [n, 4], "tensorPath": "big.bytes"}]}
+    (tmp_path / "big.json").write_text(json.dumps(config))
+    page.goto(f"{site_url}projector.html")
+    wait_ready(page)
+    page.set_input_files(tid("pick-files"), [str(tmp_path / "big.json"), str(tmp_path / "big.bytes")])
+    wait_loaded(page, n)
+    page.check(tid("dims-3"))
+    page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.dims === '3'")
+    box = page.locator(tid("plot")).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 6):
+        page.mouse.move(x + 12 * k, y + 5 * k)
+        page.wait_for_timeout(80)
+    cost = float(page.get_attribute(tid("plot"), "data-full-draw-ms"))
+    drawn = int(page.get_attribute(tid("plot"), "data-drawn"))
+    assert drawn == (20_000 if cost > 30 else n), (cost, drawn)
+    page.mouse.up()
+    page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.drawn === '{n}'")

@@ -7,6 +7,7 @@
  */
 import * as THREE from '../../vendor/three.module.js';
 import { SPRITE_PX, spriteMaterial } from './sprites.js';
+import { Lod } from './lod.js';
 
 const POINT_PX = 4;
 const ROBUST_SAMPLE = 4000;
@@ -65,6 +66,8 @@ export class Scatter {
     this.xyz = new Float32Array(0);
     this.labels = [];
     this.pending = false;
+    this.lod = new Lod();
+    this.fullIndex = null; // BufferAttribute of the visible indices, null = all
     this.resize = new ResizeObserver(() => this.redraw());
     this.resize.observe(host);
   }
@@ -74,6 +77,7 @@ export class Scatter {
     this.n = n;
     this.view.dims = dims;
     this.xyz = normalise(data, n, dims);
+    this.lod.reset();
     this.geometry.setAttribute('position', new THREE.BufferAttribute(this.xyz, 3));
     if (!this.geometry.getAttribute('color') || this.geometry.getAttribute('color').count !== n) {
       this.setColors(new Float32Array(n * 3).fill(0.45));
@@ -90,7 +94,10 @@ export class Scatter {
   /** Draw only these point indices (Uint32Array), or every point with null. */
   setVisible(indices) {
     this.visible = indices;
-    this.geometry.setIndex(indices ? new THREE.BufferAttribute(indices, 1) : null);
+    this.fullIndex = indices ? new THREE.BufferAttribute(indices, 1) : null;
+    this.lodIndex = null;
+    this.lod.reset();
+    this.geometry.setIndex(this.fullIndex);
     this.redraw();
   }
 
@@ -166,8 +173,33 @@ export class Scatter {
     if (size.x !== w || size.y !== h) this.renderer.setSize(w, h);
     this.cam = this.camera(w, h);
     if (this.spriteMaterial) this.spriteMaterial.uniforms.pointSize.value = this.spriteSize() * this.renderer.getPixelRatio();
-    this.renderer.render(this.scene, this.cam);
+    this.render();
     this.drawLabels(w, h);
+  }
+
+  /** Render the points: all of them, or a subset while interacting when a full draw is too slow (lod.js). */
+  render() {
+    const count = this.visible ? this.visible.length : this.n || 0;
+    if (this.lod.needsMeasure(count)) {
+      const t0 = performance.now();
+      this.renderer.render(this.scene, this.cam);
+      const gl = this.renderer.getContext();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4)); // waits for the draw to finish
+      this.lod.cost = performance.now() - t0;
+      this.host.dataset.fullDrawMs = this.lod.cost.toFixed(1);
+    }
+    const coarse = this.lod.coarse(count);
+    if (coarse && !this.lodIndex) this.lodIndex = new THREE.BufferAttribute(this.lod.subsetOf(this.visible, this.n), 1);
+    const index = coarse ? this.lodIndex : this.fullIndex;
+    if (this.geometry.getIndex() !== index) this.geometry.setIndex(index);
+    this.host.dataset.drawn = String(coarse ? this.lodIndex.count : count);
+    this.renderer.render(this.scene, this.cam);
+  }
+
+  /** Start (true) or end (false) a drag or zoom; ending draws every point again. */
+  interact(on) {
+    this.lod.active = on;
+    if (!on) this.redraw();
   }
 
   /** Screen position of point i, or null when behind the camera. */
@@ -241,9 +273,11 @@ export function attachOrbit(scatter, { onClick, onHover } = {}) {
   const el = scatter.host;
   let drag = null;
   el.addEventListener('contextmenu', (e) => e.preventDefault());
+  let wheelTimer = 0;
   el.addEventListener('pointerdown', (e) => {
     drag = { x: e.clientX, y: e.clientY, moved: false, pan: e.shiftKey || e.button === 2 };
     el.setPointerCapture(e.pointerId);
+    scatter.interact(true);
   });
   el.addEventListener('pointermove', (e) => {
     if (!drag) {
@@ -269,10 +303,18 @@ export function attachOrbit(scatter, { onClick, onHover } = {}) {
   el.addEventListener('pointerup', (e) => {
     if (drag && !drag.moved) onClick?.(e);
     drag = null;
+    scatter.interact(false);
+  });
+  el.addEventListener('pointercancel', () => {
+    drag = null;
+    scatter.interact(false);
   });
   el.addEventListener('wheel', (e) => {
     e.preventDefault();
     scatter.view.zoom = Math.max(0.2, Math.min(200, scatter.view.zoom * Math.exp(-e.deltaY * 0.0015)));
+    scatter.interact(true);
+    clearTimeout(wheelTimer);
+    wheelTimer = setTimeout(() => scatter.interact(false), 200); // the wheel has no "up": end after a pause
     scatter.redraw();
   }, { passive: false });
 }
