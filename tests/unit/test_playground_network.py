@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from nnlab.playground.network import (HIDDEN_ACTIVATIONS, REGULARIZATIONS, GradientSum, Network,
-                                      apply_update, penalty, penalty_slope, train_epoch)
+from nnlab.playground.network import HIDDEN_ACTIVATIONS, REGULARIZATIONS, Network, penalty, penalty_slope
+from nnlab.playground.update import GradientSum, apply_update, train_epoch
 
 OUTPUTS = {"tanh": 1, "linear": 1, "sigmoid": 1, "softmax": 3}  # output activation -> units
 

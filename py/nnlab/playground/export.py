@@ -10,7 +10,7 @@ import json
 import math
 import pprint
 
-from . import config, datasets, features, network
+from . import config, datasets, features, network, update
 
 FORMAT = "nnlab-playground-model"
 
@@ -127,7 +127,8 @@ def to_numpy_script(t):
     parts = [_header(t),
              _section("features (nnlab/playground/features.py)", _module_code(features)),
              _section("datasets (nnlab/playground/datasets.py)", _module_code(datasets)),
-             _section("network and update rule (nnlab/playground/network.py)", _module_code(network)),
+             _section("network (nnlab/playground/network.py)", _module_code(network)),
+             _section("update rule (nnlab/playground/update.py)", _module_code(update)),
              _section("data and layout (nnlab/playground/config.py)", glue),
              _section("this run", run + _MAIN)]
     return "\n\n".join(parts)

@@ -11,7 +11,9 @@ from .config import (MAX_EPOCHS, OUTPUT_FOR, integer_param, number_param, build_
                      network_layout, normalize_config)
 from .datasets import COORD_LIMIT
 from .features import grid, inputs
-from .network import GradientSum, Network, train_epoch, weights_finite
+from .gridmaps import node_maps
+from .network import Network
+from .update import GradientSum, train_epoch, weights_finite
 
 
 def _finite_float(value, what):
@@ -26,11 +28,16 @@ def _index(value, size, what):
     return int(value)
 
 
-def _accuracy(net, problem, F, y):
-    """Share of points whose predicted class is right; None for regression."""
+def _loss_and_accuracy(net, problem, F, Q, y):
+    """Mean loss (as `Network.mean_loss`) and accuracy (see `_accuracy`) from one forward pass."""
+    zs, acts = net.forward(F)
+    return float(net.sample_losses(zs, acts, Q).mean()), _accuracy(net, problem, acts[-1], y)
+
+
+def _accuracy(net, problem, out, y):
+    """Share of points whose predicted class (from outputs `out`) is right; None for regression."""
     if problem == "regression":
         return None
-    out = net.predict(F)
     if problem == "multiclass":
         return float((out.argmax(axis=1) == y).mean())
     threshold = 0.5 if net.output == "sigmoid" else 0.0  # the anchor's "discretize" for tanh
@@ -94,10 +101,9 @@ class Trainer:
         if self._evaluation is None or self._evaluation[0] != self._version:
             net, problem = self.net, self.config["problem"]
             with np.errstate(all="ignore"):
-                result = {"train_loss": net.mean_loss(self.F_train, self.Q_train),
-                          "test_loss": net.mean_loss(self.F_test, self.Q_test),
-                          "train_acc": _accuracy(net, problem, self.F_train, self.y_train),
-                          "test_acc": _accuracy(net, problem, self.F_test, self.y_test)}
+                train = _loss_and_accuracy(net, problem, self.F_train, self.Q_train, self.y_train)
+                test = _loss_and_accuracy(net, problem, self.F_test, self.Q_test, self.y_test)
+            result = {"train_loss": train[0], "test_loss": test[0], "train_acc": train[1], "test_acc": test[1]}
             self._evaluation = (self._version, result)
         return self._evaluation[1]
 
@@ -134,21 +140,17 @@ class Trainer:
         """Features of an R x R grid over [-6, 6]^2: (R*R, n_inputs), row-major from the top left."""
         if self._grid is None or self._grid[0] != resolution:
             F = inputs(grid(resolution, COORD_LIMIT), self.config["features"])
-            self._grid = (resolution, F, F.astype(np.float32))
-        return self._grid[1] if dtype == np.float64 else self._grid[2]
+            self._grid = (resolution, F, np.ascontiguousarray(F.T, dtype=np.float32))
+        return self._grid[1] if dtype == np.float64 else self._grid[2].T
 
     def heatmaps(self, resolution=100):
         """Every node's output on the grid: (n_nodes, R*R) float32, inputs then hidden then outputs.
 
-        Computed in float32: it is only drawn, and float32 math is about twice as fast.
+        Computed in float32 (it is only drawn), see `nnlab.playground.gridmaps`.
         A sigmoid output p is shown as 2p - 1 so every binary output colours in [-1, 1].
         """
-        with np.errstate(all="ignore"):
-            net = self.net.copy(dtype=np.float32)
-            acts = net.forward(self.grid_inputs(resolution, np.float32))[1]
-            if net.output == "sigmoid":
-                acts[-1] = 2.0 * acts[-1] - 1.0
-            return np.concatenate([a.T for a in acts])
+        self.grid_inputs(resolution)
+        return node_maps(self.net, self._grid[2])
 
     def snapshot(self, heatmaps=True, resolution=100):
         """The state the page draws: epoch, losses, accuracies, weights (and heatmaps).
