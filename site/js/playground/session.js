@@ -16,7 +16,7 @@ export class Session {
     Object.assign(this, { py, view, state, ui });
     this.playing = false;
     this.busy = false;
-    this.ready = null; // a snapshot that arrived and waits for the next frame
+    this.waiting = []; // snapshots that arrived while playing, drawn one per frame
     this.generation = 0;
     this.points = null; // user points {x, y, label} replacing the generated data
     this.featureMaps = null;
@@ -43,6 +43,7 @@ export class Session {
 
   async reset() {
     this.generation += 1;
+    this.waiting = []; // results of the network being replaced
     this.setPlaying(false);
     this.status(null);
     try {
@@ -87,18 +88,23 @@ export class Session {
   }
 
   /**
-   * The play loop, once per animation frame: send the next step before drawing the
-   * last result, so Python trains while the page paints (one epoch per frame, or
-   * a budget of epochs in fast mode).
+   * The play loop, once per animation frame: draw the oldest result that waits,
+   * then keep Python busy (one epoch per frame, or a budget of epochs in fast mode).
    */
   frame() {
-    if (this.playing && !this.busy) this.request();
-    if (this.ready) {
-      const snap = this.ready;
-      this.ready = null;
-      this.show(snap);
-    }
+    if (this.waiting.length) this.show(this.waiting.shift());
+    this.requestIfRoom();
     requestAnimationFrame(() => this.frame());
+  }
+
+  /**
+   * Send the next step unless one is in flight or two results already wait. A reply
+   * sends the next request at once, so Python trains while the page paints and a
+   * slow epoch does not wait for the next frame to start; the cap keeps a fast
+   * engine at one epoch per frame.
+   */
+  requestIfRoom() {
+    if (this.playing && !this.busy && this.waiting.length < 2) this.request();
   }
 
   request() {
@@ -107,12 +113,15 @@ export class Session {
     const params = fast ? { epochs: 100000, budget_ms: FAST_BUDGET_MS } : { epochs: 1 };
     this.busy = true;
     this.call('playground.step', { ...params, heatmaps: true, resolution: PLAY_RES }).then((snap) => {
-      if (snap && this.playing) this.ready = snap;
+      this.busy = false;
+      if (snap && this.playing) this.waiting.push(snap);
       else if (snap) this.show(snap);
+      this.requestIfRoom();
     }, (err) => {
+      this.busy = false;
       this.setPlaying(false);
       this.status('pg.error', { message: err.message });
-    }).finally(() => { this.busy = false; });
+    });
   }
 
   setPlaying(on) {
@@ -121,7 +130,13 @@ export class Session {
     const play = this.ui('play');
     play.textContent = on ? '❚❚' : '▶';
     play.dataset.playing = String(on);
-    if (wasPlaying && !on) this.refreshWhenIdle();
+    if (wasPlaying && !on) {
+      // Pausing shows the newest result now; the full-resolution redraw follows.
+      const last = this.waiting.pop();
+      this.waiting = [];
+      if (last) this.show(last);
+      this.refreshWhenIdle();
+    }
   }
 
   /** After a pause, redraw once at full heatmap resolution (training stays where it is). */

@@ -45,9 +45,9 @@ export class PlaygroundView {
   render(snap, state) {
     this.snap = snap;
     this.state = state;
-    this.q('epoch').textContent = formatEpoch(snap.epoch);
-    this.q('train-loss').textContent = fmtLoss(snap.train_loss);
-    this.q('test-loss').textContent = fmtLoss(snap.test_loss);
+    this.setText('epoch', formatEpoch(snap.epoch));
+    this.setText('train-loss', fmtLoss(snap.train_loss));
+    this.setText('test-loss', fmtLoss(snap.test_loss));
     if (snap.epoch !== this.lastEpoch) {
       this.history.train.push(snap.train_loss);
       this.history.test.push(snap.test_loss);
@@ -57,6 +57,12 @@ export class PlaygroundView {
     this.net.update(snap.weights.map(asNd), snap.biases.map(asNd));
     if (snap.heatmaps) this.drawMaps(snap);
     this.drawOutput();
+  }
+
+  /** Write a readout only when its text changes: every write invalidates style and layout. */
+  setText(id, text) {
+    const el = this.q(id);
+    if (el.textContent !== text) el.textContent = text;
   }
 
   drawMaps(snap) {
@@ -92,8 +98,12 @@ export class PlaygroundView {
     this.drawPoints();
   }
 
+  /** The points sit on their own canvas: redraw them only when they or their options change. */
   drawPoints() {
     const canvas = this.q('output-points');
+    const key = [this.data, this.state.showTestData, canvas.width, canvas.height];
+    if (this.pointsKey && key.every((v, i) => v === this.pointsKey[i])) return;
+    this.pointsKey = key;
     const ctx = canvas.getContext('2d');
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (!this.data) return;

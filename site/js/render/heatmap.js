@@ -2,9 +2,19 @@
  * Heatmaps on a canvas: draw(values, n) paints an n x n grid (row 0 at the top)
  * with the Playground's colour scale. Knows nothing about networks.
  */
-import { SHADE_TABLE, classShade, shadeIndex } from './colors.js';
+import { SHADES, SHADE_TABLE, classShade } from './colors.js';
 
 const NAN_RGB = [51, 51, 51];
+
+/** [r, g, b] -> one opaque RGBA pixel as a Uint32 in this machine's byte order. */
+function packed(rgb) {
+  const px = new Uint8ClampedArray([rgb[0], rgb[1], rgb[2], 255]);
+  return new Uint32Array(px.buffer)[0];
+}
+
+// Every shade as one 32-bit pixel, NaN last: a whole map is then one store per pixel.
+const SHADE_PIXELS = Uint32Array.from([...SHADE_TABLE, NAN_RGB], packed);
+const NAN_INDEX = SHADES;
 
 export class Heatmap {
   /** @param {HTMLCanvasElement} canvas  drawn at its own width x height pixels */
@@ -13,22 +23,33 @@ export class Heatmap {
     this.smooth = smooth;
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
-    this.buffer = document.createElement('canvas');
+    this.buffer = null; // an n x n canvas, only when the visible canvas has another size
+    this.img = null;
   }
 
+  /** The n x n image to fill, and a Uint32 view of its pixels. */
   image(n) {
-    if (this.buffer.width !== n) {
-      this.buffer.width = n;
-      this.buffer.height = n;
-      this.img = this.buffer.getContext('2d').createImageData(n, n);
+    if (!this.img || this.img.width !== n) {
+      this.img = new ImageData(n, n);
+      this.pixels = new Uint32Array(this.img.data.buffer);
     }
-    return this.img;
+    return this.pixels;
   }
 
   blit() {
-    this.buffer.getContext('2d').putImageData(this.img, 0, 0);
+    const { canvas, img } = this;
+    if (canvas.width === img.width && canvas.height === img.height) {
+      this.ctx.putImageData(img, 0, 0); // same size: no staging canvas, no scaling copy
+      return;
+    }
+    if (!this.buffer) this.buffer = document.createElement('canvas');
+    if (this.buffer.width !== img.width) {
+      this.buffer.width = img.width;
+      this.buffer.height = img.height;
+    }
+    this.buffer.getContext('2d').putImageData(img, 0, 0);
     this.ctx.imageSmoothingEnabled = this.smooth;
-    this.ctx.drawImage(this.buffer, 0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.drawImage(this.buffer, 0, 0, canvas.width, canvas.height);
   }
 
   /**
@@ -37,13 +58,15 @@ export class Heatmap {
    * @param {number} offset  index of the first value (several maps share one array)
    */
   draw(values, n, { offset = 0, discretize = false } = {}) {
-    const px = this.image(n).data;
+    const px = this.image(n);
+    const top = SHADES - 1;
     for (let i = 0; i < n * n; i++) {
-      let v = values[offset + i];
-      if (discretize && !Number.isNaN(v)) v = v >= 0 ? 1 : -1;
-      const s = shadeIndex(v);
-      const rgb = s < 0 ? NAN_RGB : SHADE_TABLE[s];
-      px[4 * i] = rgb[0]; px[4 * i + 1] = rgb[1]; px[4 * i + 2] = rgb[2]; px[4 * i + 3] = 255;
+      const v = values[offset + i];
+      let s;
+      if (v !== v) s = NAN_INDEX; // NaN
+      else if (discretize) s = v >= 0 ? top : 0;
+      else s = Math.round(((Math.max(-1, Math.min(1, v)) + 1) / 2) * top); // as colors.shadeIndex
+      px[i] = SHADE_PIXELS[s];
     }
     this.blit();
   }
@@ -53,7 +76,8 @@ export class Heatmap {
    * is the likeliest class, its depth the confidence above chance.
    */
   drawClasses(values, n, k, { offset = 0, discretize = false } = {}) {
-    const px = this.image(n).data;
+    this.image(n);
+    const px = this.img.data;
     const m = n * n;
     for (let i = 0; i < m; i++) {
       let best = 0;

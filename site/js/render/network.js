@@ -156,5 +156,8 @@ function styleLink(path, w) {
 
 function styleBias(rect, b) {
   rect.nnValue = b;
-  rect.setAttribute('fill', Number.isFinite(b) ? cssColor(Math.max(-1, Math.min(1, b))) : '#333');
+  const fill = Number.isFinite(b) ? cssColor(Math.max(-1, Math.min(1, b))) : '#333';
+  if (rect.nnFill === fill) return; // an unchanged attribute write still restyles the SVG
+  rect.nnFill = fill;
+  rect.setAttribute('fill', fill);
 }
