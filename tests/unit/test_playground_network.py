@@ -178,3 +178,21 @@ def test_train_epoch_carries_a_partial_batch_into_the_next_epoch():
     apply_update(ref, first, 0.1, "none", 0)
     for a, b in zip(net.W + net.b, ref.W + ref.b):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("output", list(OUTPUTS))
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_fast_chunk_sums_equal_the_plain_forward_and_backward(activation, output):
+    """add_fast (preallocated buffers, used by train_epoch) does the same arithmetic as add.
+
+    Bit for bit in the browser's numpy; a desktop BLAS may round the last bit
+    differently for the strided views of the preallocated buffers.
+    """
+    net = make_net(activation, output, sizes=(3, 5, 4))
+    F, Q = batch(net, n=10)
+    plain, fast = GradientSum(net), GradientSum(net)
+    for part in (slice(0, 10), slice(0, 7)):  # a fresh sum, then one added to (another chunk size)
+        plain.add(net, F[part], Q[part])
+        fast.add_fast(net, F[part], Q[part])
+    assert fast.count == plain.count == 17
+    np.testing.assert_allclose(fast.flat, plain.flat, rtol=1e-13, atol=1e-15)

@@ -208,6 +208,20 @@ def test_snapshot_keys_types_and_heatmap_orientation():
     assert "heatmaps" not in t.step(1)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
+@pytest.mark.parametrize("extra", [{}, {"loss": "cross_entropy"}, {"problem": "multiclass", "dataset": "blobs"},
+                                   {"problem": "regression"}])
+def test_heatmaps_match_the_float64_forward_pass(activation, extra):
+    """Drawn in float32 with an exp-based tanh for hidden layers: still within 1e-5 of the model."""
+    t = Trainer({"networkShape": [6, 4], "activation": activation, "seed": 3, **extra})
+    t.train(20)
+    acts = t.net.forward(t.grid_inputs(30))[1]
+    ref = np.concatenate([a.T for a in acts])
+    if t.net.output == "sigmoid":
+        ref[-1] = 2 * ref[-1] - 1
+    np.testing.assert_allclose(t.heatmaps(30), ref, rtol=0, atol=1e-5)
+
+
 def test_sigmoid_output_heatmap_is_mapped_to_plus_minus_one():
     t = Trainer({"dataset": "gauss", "loss": "cross_entropy", "seed": 2})
     heat = t.snapshot(resolution=8)["heatmaps"][-1]
