@@ -36,21 +36,14 @@ def create(ctx, config, resolution=100):
 
 
 def _train_slice(trainer, remaining, seconds=SLICE_SECONDS):
-    """Train for about `seconds`; returns (epochs still to do, stopped by divergence)."""
-    start, done = time.perf_counter(), 0
-    chunk = 1
-    while remaining:
-        ran = trainer.train(min(chunk, remaining))
-        remaining -= ran
-        done += ran
-        if ran < chunk and remaining:
-            return remaining, True
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            break
-        # Size the next chunk from the measured epoch time to land near the slice end.
-        chunk = max(1, int((seconds - elapsed) * done / max(elapsed, 1e-9)))
-    return remaining, False
+    """Train for about `seconds`; returns (epochs still to do, stopped by divergence).
+
+    One `Trainer.train` call with a deadline: its divergence check (a forward
+    pass over all the data) then runs once per slice, not once per chunk.
+    """
+    ran = trainer.train(remaining, deadline=time.perf_counter() + seconds)
+    remaining -= ran
+    return remaining, bool(remaining) and trainer.diverged
 
 
 def _finish_in_slices(trainer, remaining, heatmaps, resolution):

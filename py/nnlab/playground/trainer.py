@@ -5,6 +5,8 @@ One ``np.random.default_rng(seed)`` draws, in order: the data, the train/test
 split, the initial weights, so a seed gives the same run everywhere.
 """
 
+import time
+
 import numpy as np
 
 from .config import (MAX_EPOCHS, OUTPUT_FOR, integer_param, number_param, build_data,
@@ -113,8 +115,12 @@ class Trainer:
         losses = self.evaluate()
         return not (weights_finite(self.net) and np.isfinite([losses["train_loss"], losses["test_loss"]]).all())
 
-    def train(self, epochs):
-        """Train up to `epochs` epochs, stopping at divergence; returns how many ran."""
+    def train(self, epochs, deadline=None):
+        """Train up to `epochs` epochs, stopping at divergence; returns how many ran.
+
+        With `deadline` (a `time.perf_counter()` value) it also stops, after at
+        least one epoch, once that time has passed.
+        """
         epochs = _index(epochs, MAX_EPOCHS + 1, "epochs")
         c = self.config
         batch = min(c["batchSize"], len(self.F_train))  # else a tiny upload would never update
@@ -124,7 +130,7 @@ class Trainer:
                 train_epoch(self.net, self.F_train, self.Q_train, batch, c["learningRate"],
                             c["regularization"], c["regularizationRate"], self.grads)
                 done += 1
-                if not weights_finite(self.net):
+                if not weights_finite(self.net) or (deadline is not None and time.perf_counter() >= deadline):
                     break
         if done:
             self.epoch += done
