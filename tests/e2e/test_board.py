@@ -217,3 +217,6 @@ def test_graph_dashboard_folds_scopes_and_colours_by_step(page, served, logdir):
     page.click(f'{nodes}[data-id="probs"]')
     assert "probs" in page.text_content('[data-testid="graph-details"]')
     assert "µs" in page.text_content('[data-testid="graph-details"]')
+    page.click('[data-testid="lang-zh"]')  # the open details follow the language
+    page.wait_for_function("() => document.querySelector('[data-testid=\"graph-details\"]')?.textContent.includes('操作')")
+    assert "probs" in page.text_content('[data-testid="graph-details"]')

@@ -95,10 +95,16 @@ export async function renderGraph(view, box, dash, runs) {
   dash.replaceChildren(el('div', { class: 'graph-wrap' }, [host, info]));
   const re = userRegex(gs.search);
   const highlight = new Set(re ? data.nodes.filter((n) => re.test(n.id)).map((n) => n.id) : []);
-  drawGraph(host, data.nodes, data.edges, { fill: fillFor(gs.color, data.nodes), highlight, onClick: (n) => {
-    if (n.kind === 'scope') { gs.expanded.add(n.id); redo(); return; }
+  const show = (n) => {
+    gs.selected = n.id; // kept so a re-render (language, colour mode) shows it again
     details(info, n, gs.color);
     if (n.parent) info.append(el('button', { type: 'button', class: 'small', 'data-testid': 'graph-collapse', text: t('board.graph.collapse'),
       onclick: () => { gs.expanded.delete(n.parent); for (const s of [...gs.expanded]) if (s.startsWith(`${n.parent}/`)) gs.expanded.delete(s); redo(); } }));
+  };
+  drawGraph(host, data.nodes, data.edges, { fill: fillFor(gs.color, data.nodes), highlight, onClick: (n) => {
+    if (n.kind === 'scope') { gs.expanded.add(n.id); redo(); return; }
+    show(n);
   } });
+  const selected = data.nodes.find((n) => n.id === gs.selected && n.kind === 'op');
+  if (selected) show(selected);
 }
