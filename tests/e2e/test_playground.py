@@ -235,3 +235,15 @@ def test_clicking_the_output_adds_points(page, site_url):
     assert text(page, "train-loss") != "NaN"
     page.click('[data-testid="clear-points"]')
     page.wait_for_function("() => document.querySelector('[data-testid=\"points-info\"]').textContent === ''")
+
+
+def test_play_waits_for_the_first_network(page, site_url):
+    page.goto(f"{site_url}playground.html")
+    page.wait_for_selector('body[data-status="ready"]', timeout=90_000)
+    if page.get_attribute("main.pg", "data-pg") != "ready":  # still creating the network
+        assert page.is_disabled('[data-testid="play"]') and page.is_disabled('[data-testid="step"]')
+    page.wait_for_selector('main.pg[data-pg="ready"]', timeout=60_000)
+    page.click('[data-testid="play"]')
+    page.wait_for_function("""() => Number(document.querySelector('[data-testid="epoch"]')
+        .textContent.replace(/,/g, '')) >= 5""", timeout=60_000)
+    assert page.text_content('[data-testid="pg-status"]') == ""

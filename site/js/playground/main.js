@@ -131,6 +131,8 @@ async function main() {
   p.writeHash();
   await session.start();
   p.shapeBar();
+  // Until the first network exists a step has nothing to train: the buttons wait for it.
+  ['reset', 'play', 'step'].forEach((id) => { ui(id).disabled = false; });
   root.dataset.pg = 'ready';
 }
 

@@ -5,7 +5,8 @@
  */
 import { startPython } from '../core/app.js';
 import { onLangChange, t } from '../core/i18n.js';
-import { Scatter, attachOrbit } from '../render/scatter3.js';
+import { Scatter } from '../render/scatter3.js';
+import { attachOrbit } from '../render/orbit.js';
 import { configFromQuery, fileParams, listExamples, loadSprite, metadataRows, urlParams } from './data.js';
 import { columnColors, highlight } from './colors.js';
 import { createInspector } from './inspector.js';
