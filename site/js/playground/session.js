@@ -1,6 +1,6 @@
 /**
  * One Playground session: the live trainer in the Python worker and the loop that
- * drives it. At most one request in flight; each reply is drawn once; replies
+ * drives it. At most two requests in flight; each reply is drawn once; replies
  * that belong to a network since replaced (after Reset) are dropped.
  */
 import { t } from '../core/i18n.js';
@@ -15,11 +15,16 @@ export class Session {
   constructor(py, view, state, ui) {
     Object.assign(this, { py, view, state, ui });
     this.playing = false;
-    this.busy = false;
+    this.inflight = 0; // requests sent and not answered yet
     this.waiting = []; // snapshots that arrived while playing, drawn one per frame
     this.generation = 0;
     this.points = null; // user points {x, y, label} replacing the generated data
     this.featureMaps = null;
+  }
+
+  /** Is Python still working on something we asked? */
+  get busy() {
+    return this.inflight > 0;
   }
 
   status(key, vars) {
@@ -75,7 +80,7 @@ export class Session {
 
   /** One manual step: train, then draw at full heatmap resolution. */
   async step(epochs) {
-    this.busy = true;
+    this.inflight += 1;
     try {
       const snap = await this.call('playground.step', { epochs, heatmaps: true, resolution: FULL_RES });
       if (snap) this.show(snap);
@@ -83,7 +88,7 @@ export class Session {
       this.setPlaying(false);
       this.status('pg.error', { message: err.message });
     } finally {
-      this.busy = false;
+      this.inflight -= 1;
     }
   }
 
@@ -98,27 +103,28 @@ export class Session {
   }
 
   /**
-   * Send the next step unless one is in flight or two results already wait. A reply
-   * sends the next request at once, so Python trains while the page paints and a
-   * slow epoch does not wait for the next frame to start; the cap keeps a fast
-   * engine at one epoch per frame.
+   * Keep two steps queued in the worker, with at most three results in flight or
+   * waiting. The second request is already in the worker's queue when the first
+   * ends, so Python never idles while the page paints (with one at a time it did,
+   * for about a frame per request); the cap keeps a fast engine at one epoch per
+   * frame, and a pause leaves at most two answers to land.
    */
   requestIfRoom() {
-    if (this.playing && !this.busy && this.waiting.length < 2) this.request();
+    while (this.playing && this.inflight < 2 && this.inflight + this.waiting.length < 3) this.request();
   }
 
   request() {
     const fast = this.ui('fast').checked;
     // Fast mode: Python trains for a time budget per frame instead of one epoch.
     const params = fast ? { epochs: 100000, budget_ms: FAST_BUDGET_MS } : { epochs: 1 };
-    this.busy = true;
+    this.inflight += 1;
     this.call('playground.step', { ...params, heatmaps: true, resolution: PLAY_RES }).then((snap) => {
-      this.busy = false;
+      this.inflight -= 1;
       if (snap && this.playing) this.waiting.push(snap);
       else if (snap) this.show(snap);
       this.requestIfRoom();
     }, (err) => {
-      this.busy = false;
+      this.inflight -= 1;
       this.setPlaying(false);
       this.status('pg.error', { message: err.message });
     });
