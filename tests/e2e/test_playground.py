@@ -238,11 +238,20 @@ def test_clicking_the_output_adds_points(page, site_url):
 
 
 def test_play_waits_for_the_first_network(page, site_url):
+    # Watch the buttons from the first DOM on: Play must never be clickable before the network exists.
+    page.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
+      window.__earlyPlay = null;
+      const check = () => {
+        if (document.querySelector('main.pg')?.dataset.pg === 'ready') return;
+        const play = document.querySelector('[data-testid="play"]');
+        if (play) window.__earlyPlay = window.__earlyPlay === true || !play.disabled;
+      };
+      check();
+      new MutationObserver(check).observe(document.body, {attributes: true, subtree: true, childList: true});
+    });""")
     page.goto(f"{site_url}playground.html")
-    page.wait_for_selector('body[data-status="ready"]', timeout=90_000)
-    if page.get_attribute("main.pg", "data-pg") != "ready":  # still creating the network
-        assert page.is_disabled('[data-testid="play"]') and page.is_disabled('[data-testid="step"]')
-    page.wait_for_selector('main.pg[data-pg="ready"]', timeout=60_000)
+    page.wait_for_selector('main.pg[data-pg="ready"]', timeout=90_000)
+    assert page.evaluate("window.__earlyPlay") is False  # seen while loading, and disabled every time
     page.click('[data-testid="play"]')
     page.wait_for_function("""() => Number(document.querySelector('[data-testid="epoch"]')
         .textContent.replace(/,/g, '')) >= 5""", timeout=60_000)
