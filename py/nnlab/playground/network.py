@@ -148,6 +148,14 @@ class Network:
             start += n_out
         return Ws, bs
 
+    def blocks(self, flat):
+        """Per-layer views of a (n_params,) vector as (n_in + 1, n_out) arrays: W with b as its last row."""
+        out, start = [], 0
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            out.append(flat[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out))
+            start += (n_in + 1) * n_out
+        return out
+
     @classmethod
     def create(cls, layer_sizes, activation, output, rng, zero=False):
         """A new net initialised as the anchor: w ~ U(-0.5, 0.5), bias 0.1 (or all 0 with `zero`)."""

@@ -1,11 +1,14 @@
 """The anchor's update rule: gradients summed over a batch, then one step.
 
 Training is bound by the cost of numpy calls, not arithmetic: a mini-batch is
-about 10 samples. `ChunkPass` therefore runs forward and backward over a chunk
-with every array preallocated, writes gradients straight into the sums, and
-computes every hidden slope in one pass. It does the same arithmetic in the
-same order as `Network.forward` and `Network.backward`, so the numbers are
-those of the plain version (bit for bit in the browser's numpy).
+about 10 samples, and each call costs microseconds (more in the browser). So
+`EpochPlan` compiles one epoch into flat lists of numpy calls on arrays made
+once, and running an epoch is a loop over those lists. In its buffers samples
+are columns: every layer's outputs are then a contiguous block of rows, with a
+row of ones below it, so one ``np.dot`` applies a layer's weights and bias
+together (the params hold each layer as ``[W; b]``, see `Network.blocks`), and
+the gradient of that product is the weights' and biases' gradient at once,
+written straight into the sums.
 
 This module imports only numpy and `nnlab.playground.network`:
 `nnlab.playground.export` copies both sources into standalone scripts.
@@ -13,93 +16,139 @@ This module imports only numpy and `nnlab.playground.network`:
 
 import numpy as np
 
-from .network import penalty_slope, sigmoid, softmax
+from .network import penalty_slope
 
 
-def _activate_into(name, z, out):
-    """out[...] = f(z) for activation `name`, with the same arithmetic as `activate`."""
+def _softmax_columns(x):
+    """Softmax down each column of x (classes, samples) in place, as `network.softmax` per row."""
+    x -= x.max(axis=0)
+    np.exp(x, out=x)
+    x /= x.sum(axis=0)
+
+
+def _activation_calls(name, x):
+    """Calls that apply activation `name` to x in place, with `network.activate`'s arithmetic."""
     if name == "tanh":
-        np.tanh(z, out=out)
-    elif name == "relu":
-        np.maximum(z, 0.0, out=out)
-    elif name == "sigmoid":
-        out[...] = sigmoid(z)
-    elif name == "softmax":
-        out[...] = softmax(z)
-    else:
-        np.copyto(out, z)
+        return [(np.tanh, (x, x))]
+    if name == "relu":
+        return [(np.maximum, (x, 0.0, x))]
+    if name == "sigmoid":  # 0.5 * (1 + tanh(0.5 z)), as network.sigmoid
+        return [(np.multiply, (x, 0.5, x)), (np.tanh, (x, x)), (np.add, (x, 1.0, x)), (np.multiply, (x, 0.5, x))]
+    if name == "softmax":
+        return [(_softmax_columns, (x,))]
+    return []  # linear
 
 
-def _slope_into(name, a, out):
-    """out[...] = df/dz from a = f(z), as `activation_slope`; False for linear (slope 1)."""
+def _slope_calls(name, a, out):
+    """Calls that write df/dz into `out` from a = f(z), as `activation_slope`; none for linear (slope 1)."""
     if name == "tanh":
-        np.multiply(a, a, out=out)
-        np.subtract(1.0, out, out=out)
-    elif name == "relu":
-        np.greater(a, 0.0, out=out)  # a > 0 exactly where z > 0
-    elif name == "sigmoid":
-        np.subtract(1.0, a, out=out)
-        np.multiply(a, out, out=out)
-    else:
-        return False
-    return True
+        return [(np.multiply, (a, a, out)), (np.subtract, (1.0, out, out))]
+    if name == "relu":
+        return [(np.greater, (a, 0.0, out))]  # a > 0 exactly where z > 0
+    if name == "sigmoid":
+        return [(np.subtract, (1.0, a, out)), (np.multiply, (a, out, out))]
+    return []
 
 
-class ChunkPass:
-    """Forward and backward over chunks of `m` samples of one net, in buffers made once.
+class _Buffers:
+    """Arrays for chunks of `m` samples (columns) of a net with layer `sizes`.
 
-    Every layer's outputs are columns of one (m, n_nodes) array, so a single pass
-    gives every hidden slope (and a tanh output's slope too).
+    ``stack`` holds each hidden layer's outputs followed by a row of ones, then
+    the output layer: ``src[l]`` (layer l's input with its ones row, l >= 1) and
+    ``out[l]`` (weight layer l's output) are contiguous row blocks of it.
     """
 
-    def __init__(self, net, m):
-        self.net, sizes = net, net.layer_sizes
-        offsets = np.cumsum([0] + sizes[1:])
-        self.acts = np.empty((m, offsets[-1]))
-        self.slopes = np.empty_like(self.acts)
-        self.values = [self.acts[:, a:b] for a, b in zip(offsets[:-1], offsets[1:])]
-        self.slope_of = [self.slopes[:, a:b] for a, b in zip(offsets[:-1], offsets[1:])]
-        self.z = [np.empty((m, n)) for n in sizes[1:]]
-        self.delta = [np.empty((m, n)) for n in sizes[1:]]
-        self.w_t = [W.T for W in net.W]
-        self.joint = net.activation == net.output == "tanh"
-        cols = offsets[-1 if self.joint else -2]
-        self.sloped_acts, self.sloped = self.acts[:, :cols], self.slopes[:, :cols]
+    def __init__(self, sizes, m):
+        hidden = sizes[1:-1]
+        starts = np.cumsum([0] + [n + 1 for n in hidden])
+        self.hidden_rows = int(starts[-1])
+        self.stack = np.empty((self.hidden_rows + sizes[-1], m))
+        for s, n in zip(starts[:-1], hidden):
+            self.stack[s + n] = 1.0
+        self.slopes = np.empty_like(self.stack)
+        self.src = [None] + [self.stack[s:s + n + 1] for s, n in zip(starts[:-1], hidden)]
+        self.out = [self.stack[s:s + n] for s, n in zip(starts, sizes[1:])]
+        self.slope_of = [self.slopes[s:s + n] for s, n in zip(starts, sizes[1:])]
+        self.delta = [np.empty((n, m)) for n in sizes[1:]]
 
-    # np.dot rather than np.matmul throughout: for these tiny matrices most of the
-    # time is call overhead, and matmul's out= costs a few microseconds more per
-    # call in Pyodide. Both give the same numbers.
 
-    def forward(self, F):
-        """Fill `values` (each layer's outputs) for inputs F (m, n_inputs)."""
-        net = self.net
-        last = len(net.W) - 1
-        src = F
-        for l, (W, b, z) in enumerate(zip(net.W, net.b, self.z)):
-            np.dot(src, W, out=z)
-            np.add(z, b, out=z)
-            _activate_into(net.output if l == last else net.activation, z, self.values[l])
-            src = self.values[l]
+def _chunk_calls(net, buf, X, QT, grads_out):
+    """The calls that write one chunk's summed data-loss gradients into `grads_out`.
 
-    def gradients(self, F, Q, out):
-        """Summed data-loss gradients of the chunk into `out`, a (gW, gb) pair from `Network.views`."""
-        net = self.net
-        last = len(net.W) - 1
-        self.forward(F)
-        sloped = _slope_into(net.activation, self.sloped_acts, self.sloped)
-        o, delta = self.values[last], self.delta[last]
-        np.subtract(o, Q, out=delta)
-        if self.joint:
-            np.multiply(delta, self.slope_of[last], out=delta)
-        elif net.output == "tanh":
-            delta *= 1.0 - o * o  # linear + square, sigmoid + CE, softmax + CE: o - Q is the delta
-        for l in range(last, -1, -1):
-            np.dot((self.values[l - 1] if l else F).T, self.delta[l], out=out[0][l])
-            np.add.reduce(self.delta[l], axis=0, out=out[1][l])
-            if l:
-                np.dot(self.delta[l], self.w_t[l], out=self.delta[l - 1])
-                if sloped:
-                    np.multiply(self.delta[l - 1], self.slope_of[l - 1], out=self.delta[l - 1])
+    X : (n_inputs + 1, m) inputs above a row of ones; QT : (n_outputs, m) targets;
+    grads_out : per-layer (n_in + 1, n_out) arrays (`Network.blocks` of a sums vector).
+    """
+    blocks, last = net.blocks(net.params), len(net.W) - 1
+    src = [X] + buf.src[1:]
+    calls = []
+    for l, Wb in enumerate(blocks):
+        calls.append((np.dot, (Wb.T, src[l], buf.out[l])))
+        calls += _activation_calls(net.output if l == last else net.activation, buf.out[l])
+    joint = net.activation == net.output == "tanh"  # one slope pass covers the output too
+    rows = buf.stack if joint else buf.stack[:buf.hidden_rows]
+    calls += _slope_calls(net.activation, rows, buf.slopes[:len(rows)])
+    o, delta = buf.out[last], buf.delta[last]
+    calls.append((np.subtract, (o, QT, delta)))  # linear + square, sigmoid + CE, softmax + CE: the delta
+    if net.output == "tanh":
+        if not joint:
+            calls += _slope_calls("tanh", o, buf.slope_of[last])
+        calls.append((np.multiply, (delta, buf.slope_of[last], delta)))
+    for l in range(last, -1, -1):
+        calls.append((np.dot, (src[l], buf.delta[l].T, grads_out[l])))
+        if l:
+            calls.append((np.dot, (blocks[l][:-1], buf.delta[l], buf.delta[l - 1])))
+            if net.activation != "linear":
+                calls.append((np.multiply, (buf.delta[l - 1], buf.slope_of[l - 1], buf.delta[l - 1])))
+    return calls
+
+
+class EpochPlan:
+    """One epoch of `train_epoch` for a net, a training set and a batch size, as numpy calls.
+
+    The chunks are the samples between two updates: ``batch`` samples from the
+    start of the epoch, then a leftover partial batch (no update). Each chunk has
+    two call lists: one writing its gradients straight into the empty sums, one
+    adding them to sums that hold a partial batch carried from the last epoch.
+    The calls hold views of the net's params, so weight edits need no new plan.
+    """
+
+    def __init__(self, net, F, Q, batch, grads):
+        self.net, self.F, self.Q, self.batch = net, F, Q, batch
+        n = len(F)
+        X = np.ones((F.shape[1] + 1, n))
+        X[:-1] = F.T
+        QT = Q.T
+        into_sums, into_chunk = net.blocks(grads.flat), net.blocks(grads.chunk)
+        add_chunk = (np.add, (grads.flat, grads.chunk, grads.flat))
+        buffers, self.chunks = {}, []
+        for start in range(0, n, batch):
+            m = min(batch, n - start)
+            if m not in buffers:
+                buffers[m] = _Buffers(net.layer_sizes, m)
+            buf = buffers[m]
+            Xc, Qc = np.ascontiguousarray(X[:, start:start + m]), np.ascontiguousarray(QT[:, start:start + m])
+            direct = _chunk_calls(net, buf, Xc, Qc, into_sums)
+            added = _chunk_calls(net, buf, Xc, Qc, into_chunk) + [add_chunk]
+            self.chunks.append((direct, added, m, m == batch))
+
+    def fits(self, net, F, Q, batch):
+        return self.net is net and self.F is F and self.Q is Q and self.batch == batch
+
+    def run(self, grads, lr, reg, reg_rate):
+        """Train one epoch: every chunk's gradients, and an update after every full batch."""
+        net, flat, params = self.net, grads.flat, self.net.params
+        for direct, added, m, full in self.chunks:
+            for fn, args in (added if grads.count else direct):
+                fn(*args)
+            grads.count += m
+            if not full:
+                continue
+            if reg == "none":  # apply_update's arithmetic; the sums need no clearing (the next chunk overwrites them)
+                np.multiply(flat, lr / grads.count, out=flat)
+                np.subtract(params, flat, out=params)
+                grads.count = 0
+            else:
+                apply_update(net, grads, lr, reg, reg_rate)
 
 
 class GradientSum:
@@ -108,39 +157,29 @@ class GradientSum:
     Attributes
     ----------
     flat : (n_params,) array
-        The sums, laid out like `Network.params`.
-    W, b : lists of arrays
-        Views of `flat` shaped like the net's weights and biases.
+        The sums, laid out like `Network.params`; meaningful only while count > 0.
+    chunk : (n_params,) array
+        One chunk's gradients, before they are added to `flat`.
     count : int
         Samples summed so far.
+    plan : EpochPlan or None
+        The compiled epoch `train_epoch` last ran.
     """
 
     def __init__(self, net):
         self.flat = np.zeros_like(net.params)
-        self.W, self.b = net.views(self.flat)
-        self._chunk = np.zeros_like(net.params)  # one chunk's gradients, reused
-        self._chunk_views = net.views(self._chunk)
-        self._passes = {}  # chunk size -> ChunkPass
+        self.chunk = np.zeros_like(net.params)
         self.count = 0
+        self.plan = None
 
     def add(self, net, F, Q):
         """Add the gradients of a chunk F (m, n_inputs), Q (m, n_outputs) taken at the current weights."""
         zs, acts = net.forward(F)
-        net.backward(zs, acts, Q, out=self._chunk_views)
-        self.flat += self._chunk
-        self.count += len(F)
-
-    def add_fast(self, net, F, Q):
-        """`add` with buffers reused per chunk size (see `ChunkPass`): the same sums."""
-        found = self._passes.get(len(F))
-        if found is None or found[0].net is not net:
-            found = self._passes[len(F)] = (ChunkPass(net, len(F)), net.views(self.flat))
-        chunk, into_sums = found
+        net.backward(zs, acts, Q, out=net.views(self.chunk))
         if self.count:
-            chunk.gradients(F, Q, self._chunk_views)
-            self.flat += self._chunk
+            self.flat += self.chunk
         else:
-            chunk.gradients(F, Q, into_sums)  # the sums are all zero: write them directly
+            self.flat[:] = self.chunk
         self.count += len(F)
 
     def clear(self):
@@ -180,7 +219,8 @@ def train_epoch(net, F, Q, batch, lr, reg, reg_rate, grads):
     epoch, like the anchor's ``(i + 1) % batchSize == 0``. A leftover partial
     batch stays in `grads` and joins the first update of the next epoch (which
     then averages over batch + leftover samples). Samples between two updates
-    see the same weights, so each such chunk is one vectorised pass.
+    see the same weights, so each such chunk is one vectorised pass. The
+    compiled `EpochPlan` is kept in `grads` while net, F, Q and batch stay the same.
 
     Parameters
     ----------
@@ -190,14 +230,9 @@ def train_epoch(net, F, Q, batch, lr, reg, reg_rate, grads):
     grads : GradientSum
         Carries the partial batch between epochs.
     """
-    n = len(F)
-    start = 0
-    for stop in range(batch, n + 1, batch):
-        grads.add_fast(net, F[start:stop], Q[start:stop])
-        apply_update(net, grads, lr, reg, reg_rate)
-        start = stop
-    if start < n:
-        grads.add_fast(net, F[start:], Q[start:])
+    if grads.plan is None or not grads.plan.fits(net, F, Q, batch):
+        grads.plan = EpochPlan(net, F, Q, batch, grads)
+    grads.plan.run(grads, lr, reg, reg_rate)
 
 
 def weights_finite(net):
