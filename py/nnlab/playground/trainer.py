@@ -30,10 +30,14 @@ def _index(value, size, what):
     return int(value)
 
 
-def _loss_and_accuracy(net, problem, F, Q, y):
-    """Mean loss (as `Network.mean_loss`) and accuracy (see `_accuracy`) from one forward pass."""
+def _losses_and_accuracies(net, problem, F, Q, y, n_train):
+    """Mean loss (as `Network.mean_loss`) and accuracy (see `_accuracy`) of the train and
+    test points, which are rows [:n_train] and [n_train:] of F, Q, y: one forward pass for both."""
     zs, acts = net.forward(F)
-    return float(net.sample_losses(zs, acts, Q).mean()), _accuracy(net, problem, acts[-1], y)
+    losses, out = net.sample_losses(zs, acts, Q), acts[-1]
+    split = (slice(None, n_train), slice(n_train, None))
+    return ([float(losses[part].mean()) for part in split],
+            [_accuracy(net, problem, out[part], y[part]) for part in split])
 
 
 def _accuracy(net, problem, out, y):
@@ -89,6 +93,9 @@ class Trainer:
 
     def _set_targets(self):
         self.Q_train, self.Q_test = self.net.targets(self.y_train), self.net.targets(self.y_test)
+        # Train then test points in one array: the loss readouts take one forward pass.
+        self._all = tuple(np.concatenate(pair) for pair in
+                          ((self.F_train, self.F_test), (self.Q_train, self.Q_test), (self.y_train, self.y_test)))
 
     def _changed(self, event):
         """Record an event (merging consecutive training) and invalidate cached results."""
@@ -102,10 +109,10 @@ class Trainer:
         """Losses (mean over all train / test points) and accuracies, cached until a change."""
         if self._evaluation is None or self._evaluation[0] != self._version:
             net, problem = self.net, self.config["problem"]
+            F, Q, y = self._all
             with np.errstate(all="ignore"):
-                train = _loss_and_accuracy(net, problem, self.F_train, self.Q_train, self.y_train)
-                test = _loss_and_accuracy(net, problem, self.F_test, self.Q_test, self.y_test)
-            result = {"train_loss": train[0], "test_loss": test[0], "train_acc": train[1], "test_acc": test[1]}
+                loss, acc = _losses_and_accuracies(net, problem, F, Q, y, len(self.F_train))
+            result = {"train_loss": loss[0], "test_loss": loss[1], "train_acc": acc[0], "test_acc": acc[1]}
             self._evaluation = (self._version, result)
         return self._evaluation[1]
 
