@@ -13,7 +13,7 @@ from .config import (MAX_EPOCHS, OUTPUT_FOR, integer_param, number_param, build_
                      network_layout, normalize_config)
 from .datasets import COORD_LIMIT
 from .features import grid, inputs
-from .gridmaps import node_maps
+from .gridmaps import GridStack, node_maps
 from .network import Network
 from .update import GradientSum, train_epoch, weights_finite
 
@@ -153,7 +153,7 @@ class Trainer:
         """Features of an R x R grid over [-6, 6]^2: (R*R, n_inputs), row-major from the top left."""
         if self._grid is None or self._grid[0] != resolution:
             F = inputs(grid(resolution, COORD_LIMIT), self.config["features"])
-            self._grid = (resolution, F, np.ascontiguousarray(F.T, dtype=np.float32))
+            self._grid = (resolution, F, np.ascontiguousarray(F.T, dtype=np.float32), {})
         return self._grid[1] if dtype == np.float64 else self._grid[2].T
 
     def heatmaps(self, resolution=100):
@@ -163,7 +163,10 @@ class Trainer:
         A sigmoid output p is shown as 2p - 1 so every binary output colours in [-1, 1].
         """
         self.grid_inputs(resolution)
-        return node_maps(self.net, self._grid[2])
+        stacks, sizes = self._grid[3], self.net.layer_sizes
+        if tuple(sizes) not in stacks:
+            stacks[tuple(sizes)] = GridStack(self._grid[2], sizes)
+        return node_maps(self.net, stacks[tuple(sizes)])
 
     def snapshot(self, heatmaps=True, resolution=100):
         """The state the page draws: epoch, losses, accuracies, weights (and heatmaps).
