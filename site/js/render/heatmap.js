@@ -13,8 +13,18 @@ function packed(rgb) {
 }
 
 // Every shade as one 32-bit pixel, NaN last: a whole map is then one store per pixel.
-const SHADE_PIXELS = Uint32Array.from([...SHADE_TABLE, NAN_RGB], packed);
+export const SHADE_PIXELS = Uint32Array.from([...SHADE_TABLE, NAN_RGB], packed);
 const NAN_INDEX = SHADES;
+const HALF = (SHADES - 1) / 2;
+
+/** Index into SHADE_PIXELS of value v in [-1, 1] (clamped; NaN -> the NaN pixel). */
+export function shadeSlot(v, discretize) {
+  if (v !== v) return NAN_INDEX;
+  if (discretize) v = v >= 0 ? 1 : -1;
+  v = v > 1 ? 1 : v < -1 ? -1 : v;
+  // colors.shadeIndex, written as a truncation: about twice as fast as Math.round here
+  return (v * HALF + HALF + 0.5) | 0;
+}
 
 export class Heatmap {
   /** @param {HTMLCanvasElement} canvas  drawn at its own width x height pixels */
@@ -68,19 +78,9 @@ export class Heatmap {
   draw(values, n, { offset = 0, discretize = false } = {}) {
     const fresh = !this.img || this.img.width !== n;
     const px = this.image(n);
-    const top = SHADES - 1;
     let changed = fresh || this.canvasStale();
-    const half = top / 2;
     for (let i = 0; i < n * n; i++) {
-      let v = values[offset + i];
-      let s = NAN_INDEX;
-      if (v === v) { // not NaN
-        if (discretize) v = v >= 0 ? 1 : -1;
-        v = v > 1 ? 1 : v < -1 ? -1 : v;
-        // colors.shadeIndex, written as a truncation: about twice as fast as Math.round here
-        s = (v * half + half + 0.5) | 0;
-      }
-      const c = SHADE_PIXELS[s];
+      const c = SHADE_PIXELS[shadeSlot(values[offset + i], discretize)];
       if (px[i] !== c) {
         px[i] = c;
         changed = true;

@@ -8,12 +8,14 @@
  *   view.update(weights, biases)  // weights[l]: {data, shape: [nIn, nOut]} over active nodes
  *   view.drawNode(id, values, n, offset)
  */
-import { cssColor } from './colors.js';
-import { Heatmap } from './heatmap.js';
+import { LinkPainter } from './links.js';
+import { ThumbSheet } from './thumbs.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NODE = 36;
-const THUMB = 20; // thumbnail resolution; canvases are scaled up by CSS
+const NODE = 36; // node box, CSS px, border included
+const BORDER = 1; // node frame, drawn on the sheet
+const FRAME = [153, 153, 153];
+const FADED_FRAME = [221, 221, 221]; // an inactive input's frame, as #999 at opacity .35
 
 function svg(tag, attrs) {
   const el = document.createElementNS(SVG, tag);
@@ -21,6 +23,13 @@ function svg(tag, attrs) {
   return el;
 }
 
+/*
+ * What is drawn: one canvas holds every link, bias mark and thumbnail (see
+ * thumbs.js and links.js); links are repainted only when one looks different.
+ * The SVG paths and rects above it are invisible hit targets that are never
+ * restyled, and the node divs are fixed borders, labels and hover targets: a
+ * frame changes no DOM, only canvas pixels.
+ */
 export class NetworkView {
   constructor(container, callbacks = {}) {
     this.container = container;
@@ -37,12 +46,23 @@ export class NetworkView {
     const height = Math.max(260, rows * (NODE + 14) + 20);
     this.container.replaceChildren();
     this.container.style.height = `${height}px`;
-    this.svg = svg('svg', { width, height, class: 'links' });
-    this.container.appendChild(this.svg);
-    this.nodes.clear();
+    this.scale = window.devicePixelRatio || 1;
     const gap = (width - NODE - 60) / Math.max(1, columns.length - 1);
+    this.colX = columns.map((_, ci) => 50 + ci * gap);
+    // The sheet starts at the first column: the input labels left of it are then not
+    // drawn above a canvas, so the page composites no extra layer for them.
+    this.originX = Math.floor(this.colX[0]);
+    const sheet = sizedCanvas('sheet', width - this.originX, height, this.scale);
+    sheet.style.left = `${this.originX}px`;
+    this.thumbs = new ThumbSheet(sheet, width - this.originX, NODE - 2 * BORDER, this.originX);
+    this.svg = svg('svg', { width, height, class: 'links' });
+    // The invisible hit targets go below the sheet (which lets the pointer through):
+    // above it they would be composited as one more layer over the whole diagram.
+    this.container.append(this.svg, sheet);
+    this.nodes.clear();
+    this.links = [];
     columns.forEach((col, ci) => col.forEach((node, ri) => {
-      const x = 50 + ci * gap;
+      const x = this.colX[ci];
       const y = 10 + ri * (NODE + 14) + (rows - col.length) * (NODE + 14) / 2;
       this.nodes.set(node.id, this.makeNode(node, x, y, ci === 0));
     }));
@@ -55,10 +75,6 @@ export class NetworkView {
     div.style.left = `${x}px`;
     div.style.top = `${y}px`;
     div.dataset.node = node.id;
-    const canvas = document.createElement('canvas');
-    canvas.width = THUMB;
-    canvas.height = THUMB;
-    div.appendChild(canvas);
     if (node.label) {
       const label = document.createElement('span');
       label.className = 'node-label';
@@ -69,67 +85,104 @@ export class NetworkView {
     div.addEventListener('mouseleave', () => this.cb.onNodeHover?.(null));
     if (isInput) div.addEventListener('click', () => this.cb.onInputClick?.(node.id));
     this.container.appendChild(div);
-    return { x, y, div, heatmap: new Heatmap(canvas), active: node.active !== false };
+    const faded = node.active === false;
+    this.thumbs.place(node.id, x + BORDER, y + BORDER, { faded, frame: BORDER, rgb: faded ? FADED_FRAME : FRAME });
+    return { x, y, div, active: node.active !== false };
   }
 
   /** Redraw links and bias marks for weights (list of {data, shape}) and biases. */
   update(weights, biases) {
-    if (!this.links.length || this.links.length !== countLinks(weights)) this.buildLinks(weights, biases);
+    if (!this.links.length || this.links.length !== countLinks(weights)) this.buildLinks(weights);
+    const w = new Float64Array(this.links.length);
     let k = 0;
-    weights.forEach((w, l) => {
-      const [nIn, nOut] = w.shape;
-      for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) styleLink(this.links[k++], w.data[i * nOut + j]);
+    weights.forEach((m) => {
+      for (let i = 0; i < m.data.length; i++, k++) {
+        this.links[k].nnValue = w[k] = m.data[i]; // a property, not an attribute: no DOM write
+      }
     });
-    k = 0;
-    biases.forEach((b) => b.data.forEach((v) => styleBias(this.biases[k++], v)));
+    const b = biases.flatMap((v) => Array.from(v.data));
+    b.forEach((v, i) => { this.biases[i].nnValue = v; });
+    this.painter.setValues(w, b);
+    this.repaint();
   }
 
   activeIds(ci) {
     return this.columns[ci].filter((n) => n.active !== false).map((n) => n.id);
   }
 
-  buildLinks(weights, biases) {
+  /** Hit targets and painter geometry for every weight (row-major, as the data) and bias. */
+  buildLinks(weights) {
     this.svg.replaceChildren();
     this.links = [];
     this.biases = [];
+    this.painter = new LinkPainter(this.scale, this.originX);
     weights.forEach((w, l) => {
+      this.painter.band(l, this.colX[l] + NODE, this.colX[l + 1]); // the strip between columns l and l+1
       const srcIds = this.activeIds(l);
       const dstIds = this.activeIds(l + 1);
       srcIds.forEach((s, i) => dstIds.forEach((d, j) => {
         const a = this.nodes.get(s);
         const b = this.nodes.get(d);
-        const path = svg('path', { class: 'link', d: curve(a.x + NODE, a.y + NODE / 2, b.x, b.y + NODE / 2) });
-        this.bindEdit(path, { kind: 'weight', layer: l, src: i, dst: j });
+        const ends = [a.x + NODE, a.y + NODE / 2, b.x, b.y + NODE / 2];
+        const path = svg('path', { class: 'link', d: curve(...ends) });
+        this.bindEdit(path, { kind: 'weight', layer: l, src: i, dst: j }, this.links.length);
+        this.painter.addLink(l, ...ends);
         this.svg.appendChild(path);
         this.links.push(path);
       }));
       dstIds.forEach((d, j) => {
         const n = this.nodes.get(d);
         const mark = svg('rect', { class: 'bias', x: n.x - 8, y: n.y + NODE - 6, width: 6, height: 6 });
-        this.bindEdit(mark, { kind: 'bias', layer: l, node: j });
+        this.bindEdit(mark, { kind: 'bias', layer: l, node: j }, -1);
+        this.painter.addBias(l, n.x - 8, n.y + NODE - 6);
         this.svg.appendChild(mark);
         this.biases.push(mark);
       });
     });
   }
 
-  bindEdit(el, info) {
-    el.addEventListener('mouseenter', (ev) => this.cb.onLinkHover?.(info, el.nnValue, ev));
-    el.addEventListener('mouseleave', () => this.cb.onLinkHover?.(null));
+  /** Hover and click on a hit target; a hovered link is repainted highlighted. */
+  bindEdit(el, info, linkIndex) {
+    el.addEventListener('mouseenter', (ev) => {
+      if (linkIndex >= 0) this.painter.hover(linkIndex);
+      this.repaint();
+      this.cb.onLinkHover?.(info, el.nnValue, ev);
+    });
+    el.addEventListener('mouseleave', () => {
+      this.painter.hover(-1);
+      this.repaint();
+      this.cb.onLinkHover?.(null);
+    });
     el.addEventListener('click', (ev) => this.cb.onLinkClick?.(info, el.nnValue, ev));
+  }
+
+  /** Repaint the strips of links whose look changed; come back for any left stale. */
+  repaint() {
+    this.thumbs.paintBelow((pixels, width) => this.painter.paint(pixels, width));
+    const wait = this.painter.pending();
+    if (wait < 0 || this.staleTimer) return;
+    const painter = this.painter;
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = null;
+      if (painter === this.painter) this.repaint(); // not after a new layout
+    }, wait + 1);
   }
 
   /** Draw node `id`'s map: n x n values starting at `offset` of `values`. */
   drawNode(id, values, n, offset, opts = {}) {
-    const node = this.nodes.get(id);
-    if (!node) return;
-    const canvas = node.heatmap.canvas;
-    if (canvas.width !== n) {
-      canvas.width = n;
-      canvas.height = n;
-    }
-    node.heatmap.draw(values, n, { offset, ...opts });
+    this.thumbs.draw(id, values, n, offset, opts.discretize);
   }
+}
+
+/** A canvas of width x height CSS px with a backing store at the device's pixel ratio. */
+function sizedCanvas(className, width, height, dpr) {
+  const canvas = document.createElement('canvas');
+  canvas.className = className;
+  canvas.width = Math.round(width * dpr);
+  canvas.height = Math.round(height * dpr);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  return canvas;
 }
 
 function countLinks(weights) {
@@ -139,25 +192,4 @@ function countLinks(weights) {
 function curve(x1, y1, x2, y2) {
   const mx = (x1 + x2) / 2;
   return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
-}
-
-function styleLink(path, w) {
-  // Quantised, and set only when changed: rewriting hundreds of SVG attributes every
-  // frame costs more style work than drawing all the heatmaps.
-  const mag = Math.round((Math.min(Math.abs(w), 5) / 5) * 50) / 50;
-  const key = Number.isFinite(w) ? `${Math.sign(w)}:${mag}` : 'nan';
-  path.nnValue = w; // a property, not an attribute: no DOM write per link per frame
-  if (path.nnKey === key) return;
-  path.nnKey = key;
-  path.setAttribute('stroke', Number.isFinite(w) ? cssColor(Math.sign(w)) : '#333');
-  path.setAttribute('stroke-width', String(1 + 9 * mag));
-  path.setAttribute('stroke-opacity', String(0.25 + 0.75 * mag));
-}
-
-function styleBias(rect, b) {
-  rect.nnValue = b;
-  const fill = Number.isFinite(b) ? cssColor(Math.max(-1, Math.min(1, b))) : '#333';
-  if (rect.nnFill === fill) return; // an unchanged attribute write still restyles the SVG
-  rect.nnFill = fill;
-  rect.setAttribute('fill', fill);
 }
