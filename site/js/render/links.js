@@ -74,14 +74,21 @@ export class LinkPainter {
       this.want[k] = key;
       if (key !== this.keys[k]) this.touch(this.links[k].band, jump(this.keys[k], key));
     }
-    if (!this.fills || this.fills.length !== biases.length) this.fills = biases.map(() => null);
-    biases.forEach((v, i) => {
-      const rgb = biasRgb(v);
+    this.setBiases(biases);
+  }
+
+  /** Bias shades: keyed to about one rgb step; a change of a sixteenth of the scale shows at once. */
+  setBiases(biases) {
+    if (!this.fills || this.fills.length !== biases.length) this.fills = Array.from(biases, () => null);
+    for (let i = 0; i < biases.length; i++) {
+      const v = biases[i];
+      const finite = Number.isFinite(v);
+      const key = finite ? Math.round(Math.max(-1, Math.min(1, v)) * 255) : NaN;
       const old = this.fills[i];
-      if (old && old[0] === rgb[0] && old[1] === rgb[1] && old[2] === rgb[2]) return;
-      this.fills[i] = rgb;
-      this.touch(this.marks[i].band, !old);
-    });
+      if (old && Object.is(old.key, key)) continue;
+      this.touch(this.marks[i].band, !old || !(Math.abs(old.key - key) < 32));
+      this.fills[i] = { key, rgb: finite ? diverging(v) : NAN_RGB };
+    }
   }
 
   touch(band, now) {
@@ -137,7 +144,7 @@ export class LinkPainter {
     this.marks.forEach((m, k) => {
       if (m.band !== b) return;
       fillRect(out, m.x - frame, m.y - frame, side + 2 * frame, side + 2 * frame, WHITE_RGB);
-      fillRect(out, m.x, m.y, side, side, this.fills[k]);
+      fillRect(out, m.x, m.y, side, side, this.fills[k].rgb);
     });
   }
 }
@@ -153,10 +160,6 @@ function linkKey(w) {
 function jump(a, b) {
   if (a === UNDRAWN || a === 0 || b === 0 || (a < 0) !== (b < 0)) return true;
   return Math.abs(Math.abs(a) - Math.abs(b)) >= 2;
-}
-
-function biasRgb(b) {
-  return Number.isFinite(b) ? diverging(b) : NAN_RGB;
 }
 
 /**

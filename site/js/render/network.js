@@ -93,15 +93,18 @@ export class NetworkView {
   /** Redraw links and bias marks for weights (list of {data, shape}) and biases. */
   update(weights, biases) {
     if (!this.links.length || this.links.length !== countLinks(weights)) this.buildLinks(weights);
-    const w = new Float64Array(this.links.length);
+    const w = this.weightBuf;
     let k = 0;
     weights.forEach((m) => {
       for (let i = 0; i < m.data.length; i++, k++) {
         this.links[k].nnValue = w[k] = m.data[i]; // a property, not an attribute: no DOM write
       }
     });
-    const b = biases.flatMap((v) => Array.from(v.data));
-    b.forEach((v, i) => { this.biases[i].nnValue = v; });
+    const b = this.biasBuf;
+    k = 0;
+    biases.forEach((v) => {
+      for (let i = 0; i < v.data.length; i++, k++) this.biases[k].nnValue = b[k] = v.data[i];
+    });
     this.painter.setValues(w, b);
     this.repaint();
   }
@@ -116,6 +119,7 @@ export class NetworkView {
     this.links = [];
     this.biases = [];
     this.painter = new LinkPainter(this.scale, this.originX);
+    this.weightBuf = new Float64Array(countLinks(weights));
     weights.forEach((w, l) => {
       this.painter.band(l, this.colX[l] + NODE, this.colX[l + 1]); // the strip between columns l and l+1
       const srcIds = this.activeIds(l);
@@ -139,6 +143,7 @@ export class NetworkView {
         this.biases.push(mark);
       });
     });
+    this.biasBuf = new Float64Array(this.biases.length);
   }
 
   /** Hover and click on a hit target; a hovered link is repainted highlighted. */
