@@ -7,6 +7,8 @@ For each network it prints
   heatmap, losses, drawing: the full frame), measured by the epoch counter;
 - fast epochs/s: the page in fast mode (many epochs per frame);
 - native frame ms / epochs/s: Trainer.step(1) + snapshot(heatmaps) and step(200) in CPython;
+- the engine alone in the page's worker (diag.playground_timing): one epoch, the loss
+  readouts, the 50 x 50 heatmaps, the whole step handler, and training epochs/s;
 and the browser/native ratios. Set OMP_NUM_THREADS=1 for a fair native figure.
 """
 
@@ -67,6 +69,12 @@ def measure_page(page, url, seconds, fast):
     return (e1 - e0) / (t1 - t0)
 
 
+def measure_worker(page, features, shape, dataset):
+    """The engine alone in the page's worker (diag.playground_timing), while the page is idle."""
+    config = dict(dataset=dataset, features=features, networkShape=shape, seed=1)
+    return page.evaluate("(config) => window.nnlab.client.call('diag.playground_timing', {config})", config)
+
+
 def main():
     from playwright.sync_api import sync_playwright
     parser = argparse.ArgumentParser()
@@ -82,14 +90,20 @@ def main():
             url = f"{base}playground.html#{hash_}&seed=1"
             fps = measure_page(page, url, args.seconds, fast=False)
             fast = measure_page(page, url, args.seconds, fast=True)
+            worker = measure_worker(page, features, shape, dataset)
             frame_ms, native_eps = native(features, shape, dataset)
-            rows.append((name, fps, 1000 / fps, frame_ms, fast, native_eps))
+            rows.append((name, fps, 1000 / fps, frame_ms, fast, native_eps, worker))
         browser.close()
     server.shutdown()
     print(f"{'network':40} {'page fps':>9} {'page ms':>8} {'native ms':>9} {'ratio':>6} "
           f"{'fast ep/s':>9} {'native ep/s':>11} {'ratio':>6}")
-    for name, fps, ms, nms, fast, neps in rows:
+    for name, fps, ms, nms, fast, neps, _ in rows:
         print(f"{name:40} {fps:9.1f} {ms:8.1f} {nms:9.1f} {ms / nms:6.1f} {fast:9.0f} {neps:11.0f} {neps / fast:6.1f}")
+    print("\nthe engine alone in the page's worker (page idle): ms per frame and training epochs/s")
+    print(f"{'network':40} {'epoch':>6} {'losses':>6} {'maps50':>6} {'step':>6} {'ep/s':>6}")
+    for name, *_, w in rows:
+        print(f"{name:40} {w['epoch']:6.2f} {w['evaluate']:6.2f} {w['heatmaps']:6.2f} {w['step']:6.2f} "
+              f"{w['epochs_per_s']:6.0f}")
     print("anchor (TF Playground, same machine, headless): default 59 fps, A 38, B 19, largest 13-15; goal 60 fps "
           "everywhere and fast mode >= 500 epochs/s for scenario A")
 

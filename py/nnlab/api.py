@@ -15,6 +15,7 @@ HANDLERS = {
     "diag.matmul": diag.matmul_check,
     "diag.scale": diag.scale,
     "diag.sklearn_tsne": diag.sklearn_tsne,  # bench/projector.py's reference t-SNE
+    "diag.playground_timing": diag.playground_timing,  # bench/playground.py: the worker's share
     **playground.HANDLERS,
     **board.HANDLERS,
     **projector.HANDLERS,

@@ -82,3 +82,40 @@ def sklearn_tsne(ctx, data, perplexity=30.0, seed=0, max_iter=1000):
     emb = tsne.fit_transform(X)
     return {"embedding": emb.astype(np.float32), "seconds": time.perf_counter() - t0,
             "n_iter": int(tsne.n_iter_), "kl": float(tsne.kl_divergence_), "sklearn": sklearn.__version__}
+
+
+def playground_timing(ctx, config, epochs=200, frames=30, resolution=50):
+    """How fast the Playground engine runs in this Python, without the page around it.
+
+    For bench/playground.py: the worker's own share of a frame, beside the page's rate.
+
+    Returns
+    -------
+    dict
+        ``epochs_per_s`` (training alone), and per-frame milliseconds (medians) of
+        ``epoch``, ``evaluate`` (loss readouts), ``heatmaps`` and ``step`` (the
+        handler the page calls: one epoch, losses, heatmaps, weights).
+    """
+    from .playground import service
+    from .playground.trainer import Trainer
+    if not 1 <= int(epochs) <= 5000 or not 1 <= int(frames) <= 500:
+        raise ValueError("epochs must be in [1, 5000] and frames in [1, 500]")
+    trainer = Trainer(config)
+    trainer.train(3)
+    t0 = time.perf_counter()
+    trainer.train(int(epochs))
+    rate = int(epochs) / (time.perf_counter() - t0)
+    parts = {"epoch": lambda: trainer.train(1), "evaluate": trainer.evaluate,
+             "heatmaps": lambda: trainer.heatmaps(resolution),
+             "step": lambda: service.step(ctx, epochs=1, heatmaps=True, resolution=resolution)}
+    ctx.store[service.STORE_KEY] = trainer
+    out = {"epochs_per_s": rate}
+    for name, fn in parts.items():
+        times = []
+        for _ in range(int(frames)):
+            trainer._version += name == "evaluate"  # a fresh evaluation, not the cached one
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        out[name] = float(np.median(times))
+    return out

@@ -180,15 +180,16 @@ def test_train_epoch_carries_a_partial_batch_into_the_next_epoch():
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
+@pytest.mark.parametrize("sizes", [(3, 5, 4), (2, 4, 4, 4)])  # the second has a run of 4 -> 4 layers
 @pytest.mark.parametrize("output", list(OUTPUTS))
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
-def test_compiled_epoch_equals_plain_forward_backward_and_update(activation, output):
+def test_compiled_epoch_equals_plain_forward_backward_and_update(activation, output, sizes):
     """EpochPlan (samples as columns, bias folded into the weights) against the plain
     Network.forward/backward and apply_update, over epochs with a carried partial batch.
 
     Summing in another order rounds differently in the last bits, hence rtol 1e-12.
     """
-    net = make_net(activation, output, sizes=(3, 5, 4))
+    net = make_net(activation, output, sizes=sizes)
     F, Q = batch(net, n=10)
     ref = net.copy()
     fast, plain = GradientSum(net), GradientSum(ref)
@@ -201,4 +202,4 @@ def test_compiled_epoch_equals_plain_forward_backward_and_update(activation, out
     assert fast.count == plain.count == 2
     np.testing.assert_allclose(fast.flat, plain.flat, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(net.params, ref.params, rtol=1e-12, atol=1e-14)
-    assert not np.array_equal(net.params, make_net(activation, output, sizes=(3, 5, 4)).params)
+    assert not np.array_equal(net.params, make_net(activation, output, sizes=sizes).params)

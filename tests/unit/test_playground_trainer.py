@@ -194,10 +194,13 @@ def test_snapshot_keys_types_and_heatmap_orientation():
     t = Trainer({**SCENARIO_A, "seed": 1})
     snap = t.snapshot(heatmaps=True, resolution=20)
     assert set(snap) == {"epoch", "train_loss", "test_loss", "train_acc", "test_acc", "diverged",
-                         "layer_sizes", "weights", "biases", "resolution", "heatmaps"}
+                         "layer_sizes", "params", "resolution", "heatmaps"}
     assert snap["layer_sizes"] == [7, 8, 4, 2, 1] and snap["resolution"] == 20
-    assert [w.shape for w in snap["weights"]] == [(7, 8), (8, 4), (4, 2), (2, 1)]
-    assert all(a.dtype == np.float32 for a in snap["weights"] + snap["biases"])
+    assert snap["params"].dtype == np.float32 and snap["params"].shape == t.net.params.shape
+    W, b = t.net.views(snap["params"])
+    assert [w.shape for w in W] == [(7, 8), (8, 4), (4, 2), (2, 1)]
+    np.testing.assert_allclose(W[1], t.net.W[1], rtol=1e-6)
+    np.testing.assert_allclose(b[2], t.net.b[2], rtol=1e-6)
     heat = snap["heatmaps"]
     assert heat.shape == (7 + 8 + 4 + 2 + 1, 400) and heat.dtype == np.float32
     x_img, y_img = heat[0].reshape(20, 20), heat[1].reshape(20, 20)
@@ -330,7 +333,7 @@ def test_handlers_round_trip_through_the_protocol_server():
     created, stepped, edited = (r[-1]["data"] for r in results[:3])
     assert created["snapshot"]["heatmaps"]["shape"] == [2 + 4 + 2 + 1, 900]
     assert created["data"]["train"]["x"]["$nd"] == "float32" and stepped["epoch"] == 2
-    assert edited["weights"][0]["data"][1 * 4 + 3] == 2.5
+    assert edited["params"]["data"][1 * 4 + 3] == 2.5  # W[0][1, 3]: row-major weights come first
     assert results[6][-1]["data"]["filename"].endswith(".json")
     parsed = results[8][-1]["data"]
     assert parsed["errors"] == [[4, parsed["errors"][0][1]]] and parsed["problem"] == "classification"

@@ -169,21 +169,21 @@ class Trainer:
         return node_maps(self.net, stacks[tuple(sizes)])
 
     def snapshot(self, heatmaps=True, resolution=100):
-        """The state the page draws: epoch, losses, accuracies, weights (and heatmaps).
+        """The state the page draws: epoch, losses, accuracies, parameters (and heatmaps).
 
         Returns
         -------
         dict
             epoch, train_loss, test_loss, train_acc, test_acc (None for regression),
-            diverged, layer_sizes, weights (list of (n_in, n_out) float32),
-            biases (list of (n_out,) float32); with heatmaps also resolution and
-            heatmaps ((n_nodes, R*R) float32, see `heatmaps`).
+            diverged, layer_sizes, params ((n_params,) float32: per layer the weights
+            (n_in, n_out) row-major, then the biases (n_out,), as `Network.params`);
+            with heatmaps also resolution and heatmaps ((n_nodes, R*R) float32, see
+            `heatmaps`). One array for every parameter: each array costs the page a
+            conversion and a message record.
         """
         with np.errstate(over="ignore"):  # a huge float64 weight becomes inf in float32, fine
             out = {"epoch": self.epoch, **self.evaluate(), "diverged": self.diverged,
-                   "layer_sizes": list(self.net.layer_sizes),
-                   "weights": [W.astype(np.float32) for W in self.net.W],
-                   "biases": [b.astype(np.float32) for b in self.net.b]}
+                   "layer_sizes": list(self.net.layer_sizes), "params": self.net.params.astype(np.float32)}
         if heatmaps:
             resolution = _index(resolution, 501, "resolution")
             if resolution < 2:

@@ -55,7 +55,8 @@ class _Buffers:
 
     ``stack`` holds each hidden layer's outputs followed by a row of ones, then
     the output layer: ``src[l]`` (layer l's input with its ones row, l >= 1) and
-    ``out[l]`` (weight layer l's output) are contiguous row blocks of it.
+    ``out[l]`` (weight layer l's output) are contiguous row blocks of it, in
+    order. ``deltas`` holds every layer's dLoss/dz the same way.
     """
 
     def __init__(self, sizes, m):
@@ -66,17 +67,50 @@ class _Buffers:
         for s, n in zip(starts[:-1], hidden):
             self.stack[s + n] = 1.0
         self.slopes = np.empty_like(self.stack)
+        self.src_row = [None] + [int(s) for s in starts[:-1]]
         self.src = [None] + [self.stack[s:s + n + 1] for s, n in zip(starts[:-1], hidden)]
         self.out = [self.stack[s:s + n] for s, n in zip(starts, sizes[1:])]
         self.slope_of = [self.slopes[s:s + n] for s, n in zip(starts, sizes[1:])]
-        self.delta = [np.empty((n, m)) for n in sizes[1:]]
+        self.deltas = np.empty((sum(sizes[1:]), m))
+        ends = np.cumsum(sizes[1:])
+        self.delta_row = [int(e - n) for e, n in zip(ends, sizes[1:])]
+        self.delta = [self.deltas[r:r + n] for r, n in zip(self.delta_row, sizes[1:])]
 
 
-def _chunk_calls(net, buf, X, QT, grads_out):
-    """The calls that write one chunk's summed data-loss gradients into `grads_out`.
+def _gradient_calls(sizes, buf, X, sums):
+    """Calls writing every layer's summed gradient ``src[l] @ delta[l].T`` into `sums`
+    (a params-shaped vector), as (n_in + 1, n_out) blocks.
+
+    Hidden-to-hidden layers of one shape (8 -> 8, say) lie at even strides in the
+    buffers and in `sums`, so each run of them is one batched matmul.
+    """
+    calls, L, m = [], len(sizes) - 1, X.shape[1]
+    offsets = np.cumsum([0] + [(a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])])
+    l = 0
+    while l < L:
+        shape = (sizes[l], sizes[l + 1])
+        k = 1
+        while l and l + k < L and (sizes[l + k], sizes[l + k + 1]) == shape:
+            k += 1
+        n_in, n_out = shape
+        g = sums[offsets[l]:offsets[l + k]]
+        if k == 1:
+            calls.append((np.dot, (X if l == 0 else buf.src[l], buf.delta[l].T, g.reshape(n_in + 1, n_out))))
+        else:
+            r = buf.src_row[l]
+            src = buf.stack[r:r + k * (n_in + 1)].reshape(k, n_in + 1, m)
+            d0 = buf.delta_row[l]
+            delta = buf.deltas[d0:d0 + k * n_out].reshape(k, n_out, m).transpose(0, 2, 1)
+            calls.append((np.matmul, (src, delta, g.reshape(k, n_in + 1, n_out))))
+        l += k
+    return calls
+
+
+def _chunk_calls(net, buf, X, QT, sums):
+    """The calls that write one chunk's summed data-loss gradients into `sums`.
 
     X : (n_inputs + 1, m) inputs above a row of ones; QT : (n_outputs, m) targets;
-    grads_out : per-layer (n_in + 1, n_out) arrays (`Network.blocks` of a sums vector).
+    sums : (n_params,) laid out like `Network.params`.
     """
     blocks, last = net.blocks(net.params), len(net.W) - 1
     src = [X] + buf.src[1:]
@@ -93,13 +127,11 @@ def _chunk_calls(net, buf, X, QT, grads_out):
         if not joint:
             calls += _slope_calls("tanh", o, buf.slope_of[last])
         calls.append((np.multiply, (delta, buf.slope_of[last], delta)))
-    for l in range(last, -1, -1):
-        calls.append((np.dot, (src[l], buf.delta[l].T, grads_out[l])))
-        if l:
-            calls.append((np.dot, (blocks[l][:-1], buf.delta[l], buf.delta[l - 1])))
-            if net.activation != "linear":
-                calls.append((np.multiply, (buf.delta[l - 1], buf.slope_of[l - 1], buf.delta[l - 1])))
-    return calls
+    for l in range(last, 0, -1):
+        calls.append((np.dot, (blocks[l][:-1], buf.delta[l], buf.delta[l - 1])))
+        if net.activation != "linear":
+            calls.append((np.multiply, (buf.delta[l - 1], buf.slope_of[l - 1], buf.delta[l - 1])))
+    return calls + _gradient_calls(net.layer_sizes, buf, X, sums)
 
 
 class EpochPlan:
@@ -118,7 +150,6 @@ class EpochPlan:
         X = np.ones((F.shape[1] + 1, n))
         X[:-1] = F.T
         QT = Q.T
-        into_sums, into_chunk = net.blocks(grads.flat), net.blocks(grads.chunk)
         add_chunk = (np.add, (grads.flat, grads.chunk, grads.flat))
         buffers, self.chunks = {}, []
         for start in range(0, n, batch):
@@ -127,8 +158,8 @@ class EpochPlan:
                 buffers[m] = _Buffers(net.layer_sizes, m)
             buf = buffers[m]
             Xc, Qc = np.ascontiguousarray(X[:, start:start + m]), np.ascontiguousarray(QT[:, start:start + m])
-            direct = _chunk_calls(net, buf, Xc, Qc, into_sums)
-            added = _chunk_calls(net, buf, Xc, Qc, into_chunk) + [add_chunk]
+            direct = _chunk_calls(net, buf, Xc, Qc, grads.flat)
+            added = _chunk_calls(net, buf, Xc, Qc, grads.chunk) + [add_chunk]
             self.chunks.append((direct, added, m, m == batch))
 
     def fits(self, net, F, Q, batch):

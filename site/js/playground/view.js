@@ -54,7 +54,7 @@ export class PlaygroundView {
       this.lastEpoch = snap.epoch;
     }
     this.chart.draw([{ values: this.history.train, color: '#777' }, { values: this.history.test, color: '#000' }]);
-    this.net.update(snap.weights.map(asNd), snap.biases.map(asNd));
+    this.net.update(...splitParams(snap.params.data, snap.layer_sizes));
     if (snap.heatmaps) this.drawMaps(snap);
     this.drawOutput();
   }
@@ -115,8 +115,22 @@ export class PlaygroundView {
   }
 }
 
-function asNd(a) {
-  return a.data ? a : { data: Float32Array.from(a.flat()), shape: [a.length, a[0]?.length ?? 0] };
+/**
+ * Per-layer weights ({data, shape: [nIn, nOut]}) and biases ({data}) as views of the
+ * snapshot's one params array: per layer the weights row-major, then the biases.
+ */
+function splitParams(params, sizes) {
+  const weights = [];
+  const biases = [];
+  let at = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const [nIn, nOut] = [sizes[l], sizes[l + 1]];
+    weights.push({ data: params.subarray(at, at + nIn * nOut), shape: [nIn, nOut] });
+    at += nIn * nOut;
+    biases.push({ data: params.subarray(at, at + nOut) });
+    at += nOut;
+  }
+  return [weights, biases];
 }
 
 function fmtLoss(v) {
