@@ -59,10 +59,18 @@ export class PlaygroundView {
     this.drawOutput();
   }
 
-  /** Write a readout only when its text changes: every write invalidates style and layout. */
+  /**
+   * Write a readout only when its text changes, into its existing text node: replacing
+   * the node (textContent) also restyles it and lays out more of the page, every frame.
+   */
   setText(id, text) {
     const el = this.q(id);
-    if (el.textContent !== text) el.textContent = text;
+    const node = el.firstChild;
+    if (node && node.nodeType === Node.TEXT_NODE && !node.nextSibling) {
+      if (node.data !== text) node.data = text;
+    } else if (el.textContent !== text) {
+      el.textContent = text;
+    }
   }
 
   drawMaps(snap) {
