@@ -77,6 +77,15 @@ def test_scenario_a_reaches_test_loss_below_0_1_within_1000_epochs(page, site_ur
     assert float(text(page, "test-loss")) < 0.15, (first, seen[-5:])
 
 
+def test_play_resolution_is_lower_only_for_big_nets(page, site_url):
+    open_playground(page, site_url, SCENARIO_B)
+    res = page.evaluate("""async () => {
+        const s = await import('./js/playground/session.js');
+        return [[4, 8, 8, 8, 8, 6, 2, 1], [7, 8, 8, 8, 8, 8, 8, 1], [7, 8, 4, 2, 1], [2, 4, 2, 1]].map(s.playResolution);
+    }""")
+    assert res == [40, 40, 50, 50]
+
+
 def test_scenario_b_trains_without_divergence(page, site_url):
     open_playground(page, site_url, SCENARIO_B)
     assert page.get_attribute('[data-testid="network"]', "data-shape") == "4-8-8-8-8-6-2-1"

@@ -8,8 +8,18 @@ import { seedNumber, trainerConfig } from './state.js';
 
 const FAST_BUDGET_MS = 30; // training time per fast-mode frame: a lot of epochs, and Pause still answers at once
 // Heatmaps while playing are 50 x 50 (a quarter of the work, smoothed when drawn); paused, 100 x 100.
+// A frame's map work grows with neurons x grid points: past BIG_NET hidden neurons (scenario B has
+// 40, the largest net 48) playing uses 40 x 40, which keeps them at one epoch per frame.
 const PLAY_RES = 50;
+const BIG_PLAY_RES = 40;
+const BIG_NET = 32;
 const FULL_RES = 100;
+
+/** Heatmap resolution while playing a net of these layer sizes. */
+export function playResolution(layerSizes) {
+  const hidden = layerSizes.slice(1, -1).reduce((a, b) => a + b, 0);
+  return hidden > BIG_NET ? BIG_PLAY_RES : PLAY_RES;
+}
 
 export class Session {
   constructor(py, view, state, ui) {
@@ -58,6 +68,7 @@ export class Session {
       this.view.setData(out.data);
       this.show(out.snapshot);
       this.ui('network').dataset.shape = out.snapshot.layer_sizes.join('-');
+      this.playRes = playResolution(out.snapshot.layer_sizes);
     } catch (err) {
       this.status('pg.error', { message: err.message });
     }
@@ -118,7 +129,7 @@ export class Session {
     // Fast mode: Python trains for a time budget per frame instead of one epoch.
     const params = fast ? { epochs: 100000, budget_ms: FAST_BUDGET_MS } : { epochs: 1 };
     this.inflight += 1;
-    this.call('playground.step', { ...params, heatmaps: true, resolution: PLAY_RES }).then((snap) => {
+    this.call('playground.step', { ...params, heatmaps: true, resolution: this.playRes || PLAY_RES }).then((snap) => {
       this.inflight -= 1;
       if (snap && this.playing) this.waiting.push(snap);
       else if (snap) this.show(snap);
