@@ -14,6 +14,7 @@ const PLAY_RES = 50;
 const BIG_PLAY_RES = 40;
 const BIG_NET = 32;
 const FULL_RES = 100;
+const MAX_AHEAD = 4; // results in flight or waiting while playing, see requestIfRoom
 
 /** Heatmap resolution while playing a net of these layer sizes. */
 export function playResolution(layerSizes) {
@@ -114,14 +115,16 @@ export class Session {
   }
 
   /**
-   * Keep two steps queued in the worker, with at most three results in flight or
+   * Keep two steps queued in the worker, with at most MAX_AHEAD results in flight or
    * waiting. The second request is already in the worker's queue when the first
    * ends, so Python never idles while the page paints (with one at a time it did,
-   * for about a frame per request); the cap keeps a fast engine at one epoch per
-   * frame, and a pause leaves at most two answers to land.
+   * for about a frame per request). Results waiting to be drawn let the worker run
+   * a frame or two ahead, so a moment without CPU for it (2 cores, 4 busy threads)
+   * costs no frame; the cap keeps a fast engine at one epoch per frame, and a pause
+   * leaves at most two answers to land.
    */
   requestIfRoom() {
-    while (this.playing && this.inflight < 2 && this.inflight + this.waiting.length < 3) this.request();
+    while (this.playing && this.inflight < 2 && this.inflight + this.waiting.length < MAX_AHEAD) this.request();
   }
 
   request() {
