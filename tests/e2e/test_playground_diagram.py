@@ -3,7 +3,7 @@ links highlighted under the pointer, inactive inputs faded."""
 
 import pytest
 
-from conftest import wait_ready
+from test_playground import open_playground, point_on_last_link
 
 pytestmark = pytest.mark.e2e
 NETWORK = "dataset=circle&seed=3&networkShape=3,2"
@@ -18,12 +18,6 @@ PIXEL_AT = """([x, y]) => {
 }"""
 
 
-def open_playground(page, site_url, hash_):
-    page.goto(f"{site_url}playground.html#{hash_}")
-    wait_ready(page)
-    page.wait_for_selector('main.pg[data-pg="ready"]', timeout=60_000)
-
-
 def node_centre(page, node_id):
     box = page.locator(f'.net .node[data-node="{node_id}"]').bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -31,16 +25,6 @@ def node_centre(page, node_id):
 
 def pixel(page, x, y):
     return page.evaluate(PIXEL_AT, [x, y])
-
-
-def middle_of_last_link(page):
-    return page.evaluate("""() => {
-        const links = document.querySelectorAll('svg.links path.link');
-        const el = links[links.length - 1];
-        const p = el.getPointAtLength(el.getTotalLength() / 2);
-        const m = el.getScreenCTM();
-        return [p.x * m.a + m.e, p.y * m.d + m.f];
-    }""")
 
 
 def test_thumbnails_are_drawn_in_their_nodes(page, site_url):
@@ -60,7 +44,7 @@ def test_thumbnails_are_drawn_in_their_nodes(page, site_url):
 
 def test_hovered_link_is_highlighted_and_shows_its_weight(page, site_url):
     open_playground(page, site_url, NETWORK)
-    x, y = middle_of_last_link(page)
+    x, y = point_on_last_link(page)
     before = pixel(page, x, y)
     page.mouse.move(x, y)
     card = page.locator('[data-testid="weight-card"]')
