@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from nnlab.playground.network import HIDDEN_ACTIVATIONS, REGULARIZATIONS, Network, penalty, penalty_slope
+from nnlab.playground.network import (HIDDEN_ACTIVATIONS, REGULARIZATIONS, Network, penalty, penalty_slope,
+                                      tanh_wide)
 from nnlab.playground.update import GradientSum, apply_update, train_epoch
 
 OUTPUTS = {"tanh": 1, "linear": 1, "sigmoid": 1, "softmax": 3}  # output activation -> units
@@ -125,6 +126,13 @@ def test_create_initialises_like_the_anchor():
     assert all(np.array_equal(a, b) for a, b in zip(net.W, again.W))
     zero = Network.create([2, 3, 1], "tanh", "tanh", np.random.default_rng(3), zero=True)
     assert all(not W.any() for W in zero.W + zero.b)
+
+
+def test_wide_tanh_matches_numpy_and_keeps_specials():
+    z = np.concatenate([np.linspace(-40, 40, 100_001), [0.0, -0.0, 1e-300, np.inf, -np.inf, np.nan]])
+    ours, ref = tanh_wide(z), np.tanh(z)
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=4e-16)
+    assert np.array_equal(np.signbit(ours[:-1]), np.signbit(ref[:-1])) and np.isnan(ours[-1])
 
 
 def test_bad_names_are_rejected():

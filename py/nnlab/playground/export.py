@@ -83,8 +83,9 @@ def main():
             net.b[args[0]][args[1]] = args[2]
         elif kind == "learning_rate":
             lr = args[0]
-    train = net.mean_loss(inputs(data[0], config["features"]), net.targets(data[1]))
-    test = net.mean_loss(inputs(data[2], config["features"]), net.targets(data[3]))
+    F = np.concatenate([inputs(data[0], config["features"]), inputs(data[2], config["features"])])
+    Q = np.concatenate([net.targets(data[1]), net.targets(data[3])])
+    (train, test), _ = net.split_losses(F, Q, len(data[0]))  # as the page computes its readouts
     print(f"epoch {epoch}")
     print(f"train loss {train!r}")
     print(f"test loss {test!r}")

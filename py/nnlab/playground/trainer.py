@@ -31,13 +31,11 @@ def _index(value, size, what):
 
 
 def _losses_and_accuracies(net, problem, F, Q, y, n_train):
-    """Mean loss (as `Network.mean_loss`) and accuracy (see `_accuracy`) of the train and
+    """Mean loss (`Network.split_losses`) and accuracy (see `_accuracy`) of the train and
     test points, which are rows [:n_train] and [n_train:] of F, Q, y: one forward pass for both."""
-    zs, acts = net.forward(F)
-    losses, out = net.sample_losses(zs, acts, Q), acts[-1]
-    split = (slice(None, n_train), slice(n_train, None))
-    return ([float(losses[part].mean()) for part in split],
-            [_accuracy(net, problem, out[part], y[part]) for part in split])
+    losses, out = net.split_losses(F, Q, n_train)
+    parts = (slice(None, n_train), slice(n_train, None))
+    return losses, [_accuracy(net, problem, out[part], y[part]) for part in parts]
 
 
 def _accuracy(net, problem, out, y):

@@ -174,14 +174,24 @@ export class Session {
     const { kind, ...where } = info;
     const type = kind === 'bias' ? 'playground.set_bias' : 'playground.set_weight';
     const snap = await this.call(type, { ...where, value });
-    if (snap) this.show(snap);
+    if (snap) this.showNewest(snap);
+  }
+
+  /**
+   * Show a reply to an edit made while playing. Results still waiting were computed
+   * before the edit (the worker answers in order): drawing them next would undo it
+   * on screen for a few frames.
+   */
+  showNewest(snap) {
+    this.waiting = [];
+    this.show(snap);
   }
 
   async regenerate() {
     const out = await this.call('playground.regenerate', { seed: seedNumber(this.state.seed) });
     if (out) {
       this.view.setData(out.data);
-      this.show(out.snapshot);
+      this.showNewest(out.snapshot);
     }
   }
 
