@@ -1,9 +1,9 @@
 """Every neuron's value over the plot grid, for drawing only.
 
 The page redraws these maps every frame, so they are computed in float32 with
-neurons as rows: ``(n_out, n_in) @ (n_in, points)`` is the fast shape for
-numpy's matmul without BLAS (Pyodide), and each layer lands directly in its
-rows of the result, with no transpose or concatenation.
+neurons as rows: ``(n_out, n_in + 1) @ (n_in + 1, points)`` is the fast shape for
+numpy's matmul without BLAS (Pyodide), and each layer lands directly in its rows
+of a `GridStack`, its bias carried by the row of ones below its input.
 """
 
 import numpy as np

@@ -82,7 +82,7 @@ class Trainer:
         self.events = []
         self._version = 0          # bumped on every change; keys the cached evaluation
         self._evaluation = None    # (version, dict of losses and accuracies)
-        self._grid = None          # (resolution, grid inputs (R*R, n_inputs) float64, float32)
+        self._grid = None          # (resolution, grid inputs (R*R, n_inputs), GridStack)
 
     def _load_data(self, rng):
         self.X_train, self.y_train, self.X_test, self.y_test, self.n_classes = build_data(self.config, rng)
@@ -147,12 +147,12 @@ class Trainer:
         self.train(epochs)
         return self.snapshot(heatmaps=False)
 
-    def grid_inputs(self, resolution, dtype=np.float64):
+    def grid_inputs(self, resolution):
         """Features of an R x R grid over [-6, 6]^2: (R*R, n_inputs), row-major from the top left."""
         if self._grid is None or self._grid[0] != resolution:
             F = inputs(grid(resolution, COORD_LIMIT), self.config["features"])
-            self._grid = (resolution, F, np.ascontiguousarray(F.T, dtype=np.float32), {})
-        return self._grid[1] if dtype == np.float64 else self._grid[2].T
+            self._grid = (resolution, F, GridStack(np.ascontiguousarray(F.T, dtype=np.float32), self.net.layer_sizes))
+        return self._grid[1]
 
     def heatmaps(self, resolution=100):
         """Every node's output on the grid: (n_nodes, R*R) float32, inputs then hidden then outputs.
@@ -161,10 +161,7 @@ class Trainer:
         A sigmoid output p is shown as 2p - 1 so every binary output colours in [-1, 1].
         """
         self.grid_inputs(resolution)
-        stacks, sizes = self._grid[3], self.net.layer_sizes
-        if tuple(sizes) not in stacks:
-            stacks[tuple(sizes)] = GridStack(self._grid[2], sizes)
-        return node_maps(self.net, stacks[tuple(sizes)])
+        return node_maps(self.net, self._grid[2])
 
     def snapshot(self, heatmaps=True, resolution=100):
         """The state the page draws: epoch, losses, accuracies, parameters (and heatmaps).

@@ -167,19 +167,13 @@ class EpochPlan:
 
     def run(self, grads, lr, reg, reg_rate):
         """Train one epoch: every chunk's gradients, and an update after every full batch."""
-        net, flat, params = self.net, grads.flat, self.net.params
+        net = self.net
         for direct, added, m, full in self.chunks:
             for fn, args in (added if grads.count else direct):
                 fn(*args)
             grads.count += m
-            if not full:
-                continue
-            if reg == "none":  # apply_update's arithmetic; the sums need no clearing (the next chunk overwrites them)
-                np.multiply(flat, lr / grads.count, out=flat)
-                np.subtract(params, flat, out=params)
-                grads.count = 0
-            else:
-                apply_update(net, grads, lr, reg, reg_rate)
+            if full:  # the next chunk overwrites the sums: no need to zero them
+                apply_update(net, grads, lr, reg, reg_rate, zero=False)
 
 
 class GradientSum:
@@ -218,29 +212,32 @@ class GradientSum:
         self.count = 0
 
 
-def apply_update(net, grads, lr, reg, reg_rate):
+def apply_update(net, grads, lr, reg, reg_rate, zero=True):
     """One update as the anchor's ``updateWeights``, then clear `grads`.
 
     ``w -= lr * mean(grad)``, then ``w -= lr * reg_rate * R'(w_before)`` (the anchor
     takes R' at the weight before this update). Under L1 a weight that this second
     step moves across 0 becomes 0 and dead: it never updates again. Biases get
-    the mean gradient step only.
+    the mean gradient step only. With ``zero=False`` the sums keep stale values
+    (count 0 says they are empty), for a caller that overwrites them next.
     """
     p = net.params
     if reg == "none":  # in place, same arithmetic: p - (lr / count) * sums
         np.multiply(grads.flat, lr / grads.count, out=grads.flat)
         np.subtract(p, grads.flat, out=p)
+    else:
+        new = p - (lr / grads.count) * grads.flat
+        shrunk = new - (lr * reg_rate) * (penalty_slope(p, reg) * net.is_weight)
+        if reg == "L1":
+            crossed = new * shrunk < 0  # never a bias: its shrunk value equals new
+            shrunk[crossed] = 0.0
+            shrunk = np.where(net.live, shrunk, p)  # dead weights stay frozen at 0
+            net.live &= ~crossed
+        p[:] = shrunk  # in place: W and b are views of params
+    if zero:
         grads.clear()
-        return
-    new = p - (lr / grads.count) * grads.flat
-    shrunk = new - (lr * reg_rate) * (penalty_slope(p, reg) * net.is_weight)
-    if reg == "L1":
-        crossed = new * shrunk < 0  # never a bias: its shrunk value equals new
-        shrunk[crossed] = 0.0
-        shrunk = np.where(net.live, shrunk, p)  # dead weights stay frozen at 0
-        net.live &= ~crossed
-    p[:] = shrunk  # in place: W and b are views of params
-    grads.clear()
+    else:
+        grads.count = 0
 
 
 def train_epoch(net, F, Q, batch, lr, reg, reg_rate, grads):
