@@ -101,7 +101,8 @@ def metadata_info(blob):
 
 def _fast_items(fb, first_record):
     """Items from the fast path's arrays (no protobuf except each distinct metadata once)."""
-    order = ((first_record + fb.rec) << VALUE_BITS) | fb.index
+    # int64 throughout: numpy's intp is int32 in wasm, and record << 20 passes 2**31 at record 2048
+    order = ((np.int64(first_record) + fb.rec.astype(np.int64)) << VALUE_BITS) | fb.index.astype(np.int64)
     items = Items(num_order=order, num_tag=fb.tag, num_step=fb.step[fb.rec],
                   num_wall=fb.wall_time[fb.rec], num_value=fb.value, num_source=fb.kind,
                   tags=list(fb.tags))

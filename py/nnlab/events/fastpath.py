@@ -107,7 +107,7 @@ def _events(arr, starts, ends):
 
 def _values(arr, span, slow):
     """rec, index, start, end of each Summary.Value of the fast records; marks odd summaries slow."""
-    recs = np.flatnonzero((span[:, 0] >= 0) & ~slow)
+    recs = np.flatnonzero((span[:, 0] >= 0) & ~slow).astype(np.int64)  # intp is int32 in wasm
     t = tokenize(arr, span[recs, 0], span[recs, 1])
     odd = _unexpected(t, ((1, LEN),), recs.size)
     slow[recs[odd]] = True
@@ -243,7 +243,7 @@ def _generic_values(arr, vals):
 
 def _matched_values(m, ends):
     """The same columns for the records that matched a template (one value each, at index 0)."""
-    hit = np.flatnonzero(m.ok)
+    hit = np.flatnonzero(m.ok).astype(np.int64)  # intp is int32 in wasm: order keys shift it by 20
     span = np.stack([m.tag[hit, 0] - 2, ends[hit]], axis=1)  # the Value starts at its tag field
     return {"rec": hit, "index": np.zeros(hit.size, np.int64), "span": span, "tag": m.tag[hit],
             "meta": m.meta[hit], "kind": m.kind[hit], "value": m.value[hit],
@@ -274,7 +274,7 @@ def decode(arr, starts, lengths):
              if p["rec"].size] or [_matched_values(m, ends)]
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if len(parts) > 1 else parts[0]
     if len(parts) > 1:  # two runs, each in file order: merge them
-        order = np.argsort((cols["rec"] << 20) | cols["index"], kind="stable")
+        order = np.argsort((cols["rec"].astype(np.int64) << 20) | cols["index"], kind="stable")
         cols = {k: v[order] for k, v in cols.items()}
     slow = cols["slow"]
     tag, tags = _decode_tags(arr, cols["tag"], slow)
