@@ -109,6 +109,6 @@ def test_subsample_drops_frequent_words_only():
 
 def test_unigram_table_follows_the_three_quarter_power():
     table = text.unigram_table([0, 16, 1], power=0.75, size=9000)
-    share = np.bincount(table, minlength=3) / len(table)
+    share = np.array([np.count_nonzero(table == k) for k in range(3)]) / len(table)
     assert share[0] == 0
     assert share[1] / share[2] == pytest.approx(8.0, rel=0.01)  # 16 ** 0.75

@@ -118,7 +118,7 @@ def unigram_table(counts, power=0.75, size=1_000_000):
     raw frequency would. Words with a zero count never appear.
     """
     weights = np.asarray(counts, dtype=np.float64) ** power
-    repeats = np.rint(weights / weights.sum() * size).astype(np.int64)
+    repeats = np.rint(weights / weights.sum() * size).astype(np.intp)  # np.repeat wants intp (int32 in wasm)
     return np.repeat(np.arange(len(weights), dtype=np.int64), repeats)
 
 

@@ -141,14 +141,14 @@ def blobs(n, noise, rng):
     angles = np.pi / 2 + 2 * np.pi * np.arange(3) / 3   # top, lower left, lower right
     centres = np.repeat(3.0 * np.column_stack([np.cos(angles), np.sin(angles)]), sizes, axis=0)
     X = centres + _gauss_sd(noise) * rng.standard_normal((n, 2))
-    return X, np.repeat(np.arange(3), sizes)
+    return X, np.repeat(np.arange(3, dtype=np.int64), sizes)  # int64 labels in both runtimes
 
 
 def spiral3(n, noise, rng):
     """Three interleaved arms of 1.25 turns (arm gaps like the 2-arm spiral); classes 0..2."""
     sizes = _class_sizes(n, 3)
     X = _spiral_arms(sizes, 1.25, noise, rng)
-    return X, np.repeat(np.arange(3), sizes)
+    return X, np.repeat(np.arange(3, dtype=np.int64), sizes)  # int64 labels in both runtimes
 
 
 DATASETS = {
