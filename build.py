@@ -4,7 +4,8 @@
     python3 build.py serve [--port 8000] [--logdir DIR]
                                            build the site and serve it on 127.0.0.1
                                            (with DIR's event files for the Board)
-    python3 build.py test [pytest args]    build, then run every test (unit + browser)
+    python3 build.py test [pytest args]    build, then run every test: unit + browser under CPython,
+                                           then tests/unit again inside Pyodide (Node.js)
     python3 build.py build [--examples]    only assemble build/site (--examples: with the demo content)
 
 Runs on a bare Python 3.11+: it makes its own venv (in the per-user cache),
@@ -12,12 +13,13 @@ installs the pinned requirements and npm packages, and caches every download.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
 
-from buildsys import assemble, env, examples
-from buildsys.common import ROOT, SITE_OUT, BuildError, say
+from buildsys import assemble, env, examples, pyodide_tests
+from buildsys.common import BUILD, ROOT, SITE_OUT, BuildError, say
 
 
 def build(with_examples=False):
@@ -56,13 +58,38 @@ def cmd_serve(args):
 def cmd_test(args):
     py = build()
     browser = env.chromium()
-    test_env = dict(os.environ, NNLAB_SITE=str(SITE_OUT), PYTHONPATH=str(ROOT / "py"))
+    counts = {rt: BUILD / f"test-counts-{rt}.json" for rt in ("cpython", "pyodide")}
+    for f in counts.values():
+        f.unlink(missing_ok=True)
+    test_env = dict(os.environ, NNLAB_SITE=str(SITE_OUT), PYTHONPATH=str(ROOT / "py"),
+                    NNLAB_TEST_COUNTS=str(counts["cpython"]))
     if browser:
         test_env["NNLAB_CHROMIUM"] = str(browser)
-    say("[test] pytest")
-    done = env.in_venv(py, ["-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args],
-                       cwd=ROOT, env=test_env)
-    return done.returncode
+    say("[test] pytest under CPython: tests/unit and tests/e2e")
+    codes = {"cpython": env.in_venv(py, ["-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args],
+                                    cwd=ROOT, env=test_env).returncode}
+    say("[test] pytest inside Pyodide: tests/unit again (tests/runtimes.py lists what runs in CPython only)")
+    codes["pyodide"] = pyodide_tests.run(py, args.pytest_args, counts["pyodide"])
+    return report(codes, counts)
+
+
+def report(codes, count_files):
+    """One line per runtime and a closing total; non-zero unless both runtimes passed."""
+    total = {"passed": 0, "failed": 0, "skipped": 0}
+    ok = True
+    for runtime, code in codes.items():
+        f = count_files[runtime]
+        c = json.loads(f.read_text()) if f.exists() else {}
+        failed = c.get("failed", 0) + c.get("error", 0)
+        # exit 5: no test selected here (e.g. `-k` naming only browser tests), fine if the other ran some
+        ok &= code == 0 or (code == 5 and not failed)
+        for key, n in (("passed", c.get("passed", 0)), ("failed", failed), ("skipped", c.get("skipped", 0))):
+            total[key] += n
+        say(f"[test] {runtime}: {c.get('passed', 0)} passed, {failed} failed, {c.get('skipped', 0)} skipped"
+            f" (pytest exit {code})")
+    ok &= total["passed"] > 0
+    say(f"total: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
+    return 0 if ok else 1
 
 
 def main(argv=None):

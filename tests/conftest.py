@@ -1,15 +1,47 @@
 """Shared fixtures: one served build/site and one Chromium per test session."""
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.runtimes import CPYTHON_ONLY, IN_PYODIDE, cpython_only_reason
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("NNLAB_SITE", ROOT / "build" / "site"))
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 BOOT_TIMEOUT_MS = 90_000  # a cold Pyodide start on a busy 2-core machine
+
+
+def pytest_ignore_collect(collection_path, config):
+    """In Pyodide, whole files listed as CPython-only are not even imported (they need venv, playwright...)."""
+    if not IN_PYODIDE:
+        return None
+    try:
+        rel = collection_path.resolve().relative_to(ROOT).as_posix() + ("/" if collection_path.is_dir() else "")
+    except ValueError:
+        return None
+    return True if any(rel == k for k in CPYTHON_ONLY if k.endswith(("/", ".py"))) else None
+
+
+def pytest_collection_modifyitems(config, items):
+    if IN_PYODIDE:
+        for item in items:
+            reason = cpython_only_reason(item.nodeid)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=f"CPython only: {reason}"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Counts for build.py's closing line (NNLAB_TEST_COUNTS names the file)."""
+    out = os.environ.get("NNLAB_TEST_COUNTS")
+    if out:
+        stats = terminalreporter.stats
+        counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "skipped", "error", "xfailed", "xpassed")}
+        counts["runtime"] = "pyodide" if IN_PYODIDE else "cpython"
+        Path(out).write_text(json.dumps(counts))
 
 
 @pytest.fixture(scope="session")
