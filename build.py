@@ -39,12 +39,12 @@ def cmd_serve(args):
     from buildsys.serve import make_server
     if args.logdir and not os.path.isdir(args.logdir):
         raise BuildError("serve", f"--logdir {args.logdir} is not a directory", "give the folder your writer logs to")
-    build(with_examples=not args.no_examples)
-    try:
+    try:  # bind first: a busy port is reported before minutes of building, not after
         server = make_server(SITE_OUT, args.port, verbose=args.verbose, logdir=args.logdir)
     except OSError as exc:
         raise BuildError("serve", f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror})",
                          "stop what uses that port, or pick another with --port N") from exc
+    build(with_examples=not args.no_examples)
     say(f"Serving nnlab at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C stops)")
     if args.logdir:
         say(f"Board: http://127.0.0.1:{server.server_address[1]}/board.html reads {args.logdir}")

@@ -4,6 +4,12 @@ With a log directory (``build.py serve --logdir DIR``) it also answers
 ``GET /logdir/index.json`` (``[{path, size, mtime}]`` of DIR's event files) and
 ``GET /logdir/<path>`` for those files, honouring ``Range: bytes=N-`` so the
 Board fetches only what was appended since its last read.
+
+Only regular files whose resolved path lies inside DIR are listed or served (a
+``*tfevents*`` symlink out of DIR, a FIFO or a dangling link is skipped), and
+every request must name this server in its Host header (127.0.0.1, localhost
+or the listening address, with the port) so a DNS-rebinding page cannot read
+the site or the logs.
 """
 
 import functools
@@ -11,6 +17,7 @@ import http.server
 import json
 import os
 import re
+import stat
 import threading
 import urllib.parse
 from pathlib import Path
@@ -28,24 +35,131 @@ MIME = {
 
 
 LOGDIR_PREFIX = "/logdir/"
-RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+EVENT_MARK = "tfevents"
+# At most 18 digits: a longer number is past any file's end anyway, and int() of a huge digit
+# string is slow (and refused past 4300 digits).
+RANGE = re.compile(r"bytes=(?:(\d{1,18})-(\d{0,18})|-(\d{1,18}))")
+CHUNK = 1 << 20
+# Opening never waits for a writer (a FIFO) and never follows a link swapped in after the check.
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _inside(root, real):
+    """Whether the resolved path `real` lies strictly inside the resolved directory `root`."""
+    return real != root and os.path.commonpath([root, real]) == root
+
+
+def _servable(root, full):
+    """The resolved path and stat of `full` if it is a readable regular file inside `root`, else None.
+
+    Uses stat, never open, so a FIFO or device is recognised without blocking on it.
+    """
+    try:
+        real = os.path.realpath(full)
+        st = os.stat(real)
+    except (OSError, ValueError):  # vanished, dangling, a loop, a NUL byte
+        return None
+    if not (_inside(root, real) and stat.S_ISREG(st.st_mode) and os.access(real, os.R_OK)):
+        return None
+    return real, st
+
+
+def _urlsafe(rel):
+    """Whether a relative path survives the page's encodeURIComponent (valid UTF-8, no NUL)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:  # a non-UTF-8 file name decoded with surrogateescape
+        return False
+    return "\x00" not in rel
 
 
 def logdir_index(logdir):
-    """Event files under `logdir`: ``[{"path": "/"-separated relative path, "size", "mtime"}]``, sorted."""
+    """Event files under `logdir`: ``[{"path": "/"-separated relative path, "size", "mtime"}]``, sorted.
+
+    `logdir` is a resolved path. Symlinked folders are not descended (as os.walk does by default);
+    a file that vanishes or dangles while listing is left out, the rest are kept.
+    """
     out = []
     for dirpath, dirnames, filenames in os.walk(logdir):
         dirnames.sort()
         for name in sorted(filenames):
-            if "tfevents" in name:
-                full = Path(dirpath) / name
-                st = full.stat()
-                out.append({"path": full.relative_to(logdir).as_posix(), "size": st.st_size, "mtime": st.st_mtime})
+            full = os.path.join(dirpath, name)
+            rel = Path(full).relative_to(logdir).as_posix()
+            found = _servable(logdir, full) if EVENT_MARK in name and _urlsafe(rel) else None
+            if found:
+                out.append({"path": rel, "size": found[1].st_size, "mtime": found[1].st_mtime})
     return out
+
+
+def resolve_event_file(logdir, rel):
+    """The resolved path of the event file `rel` ("/"-separated) that logdir_index lists, else None.
+
+    Checks the one path instead of walking the folder, with logdir_index's rule: plain components,
+    real (not symlinked) folders on the way, and a readable regular file inside `logdir` at the end.
+    """
+    parts = rel.split("/")
+    if not _urlsafe(rel) or EVENT_MARK not in parts[-1] or any(
+            p in ("", ".", "..") or os.sep in p or (os.altsep and os.altsep in p) for p in parts):
+        return None
+    folder = logdir
+    for part in parts[:-1]:
+        folder = os.path.join(folder, part)
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None
+        except OSError:
+            return None
+    found = _servable(logdir, os.path.join(folder, parts[-1]))
+    return found and found[0]
+
+
+def parse_range(header, size):
+    """The inclusive byte span ``(start, end)`` a Range header asks of a `size`-byte file.
+
+    Returns None when there is no header or its unit is not bytes (serve the whole file), and
+    "bad" for a malformed, multi-part or unsatisfiable bytes range (answer 416).
+    """
+    if header is None or not header.strip().lower().startswith("bytes="):
+        return None
+    m = RANGE.fullmatch(header.strip().replace(" ", ""))
+    if not m:
+        return "bad"
+    if m.group(3) is not None:  # bytes=-N: the last N bytes
+        n = int(m.group(3))
+        return (max(size - n, 0), size - 1) if n and size else "bad"
+    start = int(m.group(1))
+    end = int(m.group(2)) if m.group(2) else size - 1
+    if start > end or start >= size:
+        return "bad"
+    return start, min(end, size - 1)
+
+
+def allowed_hosts(server_address):
+    """Host header values naming a server at `server_address` ((host, port, ...)), lower case."""
+    host, port = server_address[:2]
+    names = {"127.0.0.1", "localhost", f"[{host}]" if ":" in host else host}
+    hosts = {f"{name}:{port}" for name in names}
+    return hosts | names if port == 80 else hosts
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+
+    def parse_request(self):
+        """Parse as usual, then refuse a request whose Host header does not name this server."""
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            self.close_connection = True
+            self.send_error(400, "exactly one Host header is required")
+            return False
+        if hosts[0].strip().lower() not in allowed_hosts(self.server.server_address):
+            # A page on another name (DNS rebinding) must not read the site or the logs.
+            self.close_connection = True
+            self.send_error(421, "this server answers only to 127.0.0.1 and localhost")
+            return False
+        return True
 
     def end_headers(self):
         # Revalidate every time (cheap 304s) so a rebuilt site is never mixed with a stale one.
@@ -61,26 +175,46 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def _logdir(self, logdir, rel):
-        files = logdir_index(logdir)
         if rel == "index.json":
-            return self._send(200, json.dumps(files).encode(), "application/json")
-        if rel not in {f["path"] for f in files}:
+            return self._send(200, json.dumps(logdir_index(logdir)).encode(), "application/json")
+        real = resolve_event_file(logdir, rel)
+        try:
+            fd = os.open(real, OPEN_FLAGS) if real else None
+        except OSError:  # vanished or swapped for a link since the check
+            fd = None
+        if fd is None:
             return self._send(404, b"not an event file of the log directory", "text/plain")
-        data = (Path(logdir) / rel).read_bytes()
-        m = RANGE.fullmatch(self.headers.get("Range", "") or "")
-        if not m:
-            return self._send(200, data, "application/octet-stream")
-        start = int(m.group(1))
-        end = min(int(m.group(2)) if m.group(2) else len(data) - 1, len(data) - 1)
-        if start >= len(data):
-            return self._send(416, b"", "application/octet-stream", {"Content-Range": f"bytes */{len(data)}"})
-        return self._send(206, data[start:end + 1], "application/octet-stream",
-                          {"Content-Range": f"bytes {start}-{end}/{len(data)}"})
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):  # replaced by a FIFO or device since the check
+                return self._send(404, b"not an event file of the log directory", "text/plain")
+            self._send_file(f, st.st_size)
 
-    def _send(self, code, body, ctype, headers=None):
+    def _send_file(self, f, size):
+        """Send the open file `f` of `size` bytes, or the span its Range header asks for."""
+        span = parse_range(self.headers.get("Range"), size)
+        if span == "bad":
+            return self._send(416, b"", "application/octet-stream", {"Content-Range": f"bytes */{size}"})
+        start, end = span or (0, size - 1)
+        if span:
+            extra, code = {"Content-Range": f"bytes {start}-{end}/{size}"}, 206
+        else:
+            extra, code = {}, 200
+        self._send(code, b"", "application/octet-stream", extra, length=end - start + 1)
+        f.seek(start)
+        left = end - start + 1
+        while left > 0:
+            piece = f.read(min(left, CHUNK))
+            if not piece:  # truncated while sending: end the connection so the client sees it short
+                self.close_connection = True
+                return
+            self.wfile.write(piece)
+            left -= len(piece)
+
+    def _send(self, code, body, ctype, headers=None, length=None):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(body) if length is None else length))
         self.send_header("Accept-Ranges", "bytes")
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -98,7 +232,7 @@ def make_server(root, port=8000, host="127.0.0.1", verbose=False, logdir=None):
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.verbose = verbose
     server.daemon_threads = True
-    server.logdir = None if logdir is None else str(Path(logdir).resolve())
+    server.logdir = None if logdir is None else os.path.realpath(logdir)
     return server
 
 
