@@ -38,6 +38,12 @@ export class Session {
     return this.inflight > 0;
   }
 
+  /** Count a request sent (+1) or answered (-1); the play button shows the count for tests. */
+  track(delta) {
+    this.inflight += delta;
+    this.ui('play').dataset.inflight = String(this.inflight);
+  }
+
   status(key, vars) {
     const el = this.ui('pg-status');
     el.textContent = key ? t(key, vars) : '';
@@ -92,7 +98,7 @@ export class Session {
 
   /** One manual step: train, then draw at full heatmap resolution. */
   async step(epochs) {
-    this.inflight += 1;
+    this.track(1);
     try {
       const snap = await this.call('playground.step', { epochs, heatmaps: true, resolution: FULL_RES });
       if (snap) this.show(snap);
@@ -100,7 +106,7 @@ export class Session {
       this.setPlaying(false);
       this.status('pg.error', { message: err.message });
     } finally {
-      this.inflight -= 1;
+      this.track(-1);
     }
   }
 
@@ -131,14 +137,14 @@ export class Session {
     const fast = this.ui('fast').checked;
     // Fast mode: Python trains for a time budget per frame instead of one epoch.
     const params = fast ? { epochs: 100000, budget_ms: FAST_BUDGET_MS } : { epochs: 1 };
-    this.inflight += 1;
+    this.track(1);
     this.call('playground.step', { ...params, heatmaps: true, resolution: this.playRes || PLAY_RES }).then((snap) => {
-      this.inflight -= 1;
+      this.track(-1);
       if (snap && this.playing) this.waiting.push(snap);
       else if (snap) this.show(snap);
       this.requestIfRoom();
     }, (err) => {
-      this.inflight -= 1;
+      this.track(-1);
       this.setPlaying(false);
       this.status('pg.error', { message: err.message });
     });
