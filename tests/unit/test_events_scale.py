@@ -56,9 +56,14 @@ def values_at(i, rng):
     return out
 
 
-@pytest.fixture(scope="module")
-def logdir(tmp_path_factory):
-    """One run, one file: N_LOSS records with steps 7*i + 3 (not the record index) and wall times."""
+@pytest.fixture(scope="module", params=["one-event-per-step", "one-event-per-value"])
+def logdir(request, tmp_path_factory):
+    """One run, one file: N_LOSS steps 7*i + 3 (not the record index) with wall times.
+
+    Keras writes one event per step holding every value; TensorFlow's and
+    tensorboardX's add_scalar write one event per value, so the same data takes
+    about twice as many records (and reaches the fast path's pure-scalar records).
+    """
     root = tmp_path_factory.mktemp("scale")
     (root / "run").mkdir()
     rng = np.random.default_rng(11)
@@ -66,9 +71,12 @@ def logdir(tmp_path_factory):
         w = RecordWriter(f)
         w.write(event_pb2.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString())
         for i in range(N_LOSS):
-            e = event_pb2.Event(wall_time=1000.0 + i / 8, step=7 * i + 3,
-                                summary=summary_pb2.Summary(value=values_at(i, rng)))
-            w.write(e.SerializeToString())
+            values = values_at(i, rng)
+            groups = [values] if request.param == "one-event-per-step" else [[v] for v in values]
+            for group in groups:
+                e = event_pb2.Event(wall_time=1000.0 + i / 8, step=7 * i + 3,
+                                    summary=summary_pb2.Summary(value=group))
+                w.write(e.SerializeToString())
     return root
 
 
@@ -123,3 +131,31 @@ def test_thousands_of_images_and_texts_in_order(pair):
     assert len(events) == N_TEXT and texts.steps.tolist() == [e.step for e in events]
     expected = [tensor_util.make_ndarray(e.tensor_proto).item().decode() for e in events]
     assert [t.array.item() for t in texts.values] == expected
+
+
+def test_a_file_of_nothing_but_scalars_in_order(tmp_path):
+    """tensorboardX's and TensorFlow's add_scalar: one event per value, every record alike.
+
+    Every record then matches the fast path's scalar template, the case where
+    record indices stayed 32-bit in Pyodide (records of other kinds in the same
+    batch had promoted them to int64 and hidden the bug from the tests above).
+    """
+    (tmp_path / "run").mkdir()
+    rng = np.random.default_rng(5)
+    loss = rng.standard_normal(N_LOSS).astype(np.float32)
+    with open(tmp_path / "run" / "events.out.tfevents.2.host", "wb") as f:
+        w = RecordWriter(f)
+        w.write(event_pb2.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString())
+        for i, v in enumerate(loss):
+            w.write(event_pb2.Event(wall_time=2000.0 + i, step=5 * i, summary=summary_pb2.Summary(
+                value=[summary_pb2.Summary.Value(tag="loss", simple_value=float(v))])).SerializeToString())
+            if i % 3 == 0:
+                w.write(event_pb2.Event(wall_time=2000.5 + i, step=5 * i, summary=summary_pb2.Summary(
+                    value=[summary_pb2.Summary.Value(tag="acc", simple_value=i / N_LOSS)])).SerializeToString())
+    reader = read_logdir(tmp_path)
+    assert reader.warnings == []
+    s = reader.scalars("run", "loss")
+    assert digest(s.steps, s.wall_times, s.values) == digest(5 * np.arange(N_LOSS), 2000.0 + np.arange(N_LOSS), loss)
+    a = reader.scalars("run", "acc")
+    i = np.arange(0, N_LOSS, 3)
+    assert digest(a.steps, a.values) == digest(5 * i, (i / N_LOSS).astype(np.float32))
