@@ -4,10 +4,10 @@
  * the view changes (view.token).
  */
 import { t } from '../core/i18n.js';
-import { el, natural, userRegex } from './dom.js';
+import { el, f64, natural, userRegex } from './dom.js';
 import { histogramCard, modeSelect } from './dists.js';
 import { renderGraph } from './graph.js';
-import { audioCards, imageCards, textCard } from './media.js';
+import { audioCards, errorCard, imageCards, stampSteps, textCard } from './media.js';
 
 /** Tabs in TensorBoard's order; `kind` is the reader's kind of tags they show. */
 export const TABS = [
@@ -63,20 +63,35 @@ async function fillCards(view, tab, dash, list) {
   const token = view.token;
   const call = { images: 'board.images', audio: 'board.audio', text: 'board.text' }[tab.id] || 'board.histograms';
   for (const [run, tag] of list) {
-    const data = await view.client.call(call, { run, tag });
-    if (token !== view.token) return; // the view changed while Python answered
-    const colors = view.state.colors;
-    if (tab.id === 'text') dash.append(textCard(run, tag, data, colors));
-    else if (tab.id === 'images') dash.append(...imageCards(run, tag, data, colors));
-    else if (tab.id === 'audio') dash.append(...audioCards(run, tag, data, colors));
-    else {
-      const c = histogramCard(tab.id, run, tag, data, colors, view.settings);
-      dash.append(c.root);
-      c.draw();
-      view.redrawers.push(c.draw);
+    let data;
+    try {
+      data = await view.client.call(call, { run, tag });
+    } catch (err) { // one bad tag shows its message in its card; the cards after it still come
+      if (token !== view.token) return;
+      dash.append(errorCard(tab.id, run, tag, view.state.colors, err.message));
+      continue;
     }
+    if (token !== view.token) return; // the view changed while Python answered
+    addCards(view, tab, dash, run, tag, data);
   }
   if (tab.id === 'images') applyImageStyle(dash, view.settings);
+}
+
+function addCards(view, tab, dash, run, tag, data) {
+  const colors = view.state.colors;
+  const steps = f64(data.steps);
+  if (tab.id === 'distributions' || tab.id === 'histograms') {
+    const c = histogramCard(tab.id, run, tag, data, colors, view.settings);
+    dash.append(c.root); // in the page first: the chart sizes itself from its box
+    c.draw();
+    view.redrawers.push(c.draw);
+    stampSteps(c.root, steps);
+    return;
+  }
+  const make = { text: (...a) => [textCard(...a)], images: imageCards, audio: audioCards }[tab.id];
+  const nodes = make(run, tag, data, colors);
+  dash.append(...nodes);
+  for (const node of nodes) stampSteps(node, steps);
 }
 
 /**

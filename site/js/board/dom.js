@@ -57,6 +57,21 @@ export const natural = new Intl.Collator(undefined, { numeric: true, sensitivity
 /** The Float64Array of a protocol array record. */
 export const f64 = (rec) => (rec.data instanceof Float64Array ? rec.data : Float64Array.from(rec.data));
 
+/**
+ * sha256 (hex) of the arrays' float64 bytes, one after the other: what a card
+ * received, in a form tests compare with CPython's reader point for point.
+ * @param {...ArrayLike<number>} arrays
+ * @returns {Promise<string>}
+ */
+export async function digest(...arrays) {
+  const n = arrays.reduce((k, a) => k + a.length, 0);
+  const all = new Float64Array(n);
+  let k = 0;
+  for (const a of arrays) { all.set(a, k); k += a.length; }
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', all.buffer));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Format a number compactly for axes and tooltips. */
 export function fmt(v) {
   if (!Number.isFinite(v)) return String(v);

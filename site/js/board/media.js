@@ -4,7 +4,7 @@
  * from the encoded bytes Python hands over.
  */
 import { t } from '../core/i18n.js';
-import { el } from './dom.js';
+import { digest, el } from './dom.js';
 
 const runLabel = (run) => (run === '.' ? t('board.rootRun') : run);
 
@@ -18,6 +18,18 @@ export function card(kind, run, tag, colors, body, count) {
     ...body,
     el('div', { class: 'card-foot' }, [el('span', { class: 'points', 'data-testid': 'points-shown',
       dataset: { points: String(count) }, text: t('board.steps', { n: count }) })])]);
+}
+
+/** Set data-digest (sha256 of the steps as float64) on a card's step count, for tests. */
+export async function stampSteps(node, steps) {
+  const foot = node.querySelector('[data-testid="points-shown"]');
+  foot.dataset.digest = await digest(steps);
+}
+
+/** A card that says why a run's tag could not be shown; the other cards carry on. */
+export function errorCard(kind, run, tag, colors, message) {
+  return card(kind, run, tag, colors, [el('p', { class: 'card-error', 'data-testid': 'card-error',
+    text: t('board.cardFailed', { message }) })], 0);
 }
 
 /** Text summaries of one run and tag: every step, newest first, as plain text. */

@@ -4,7 +4,7 @@
  */
 import { t } from '../core/i18n.js';
 import { drawLines, frame, nearest } from '../render/scalarchart.js';
-import { clock, download, duration, el, fmt, frameScheduler, safeName } from './dom.js';
+import { clock, digest, download, duration, el, fmt, frameScheduler, safeName } from './dom.js';
 
 /** The x values of a series for an axis mode ('step' | 'relative' | 'wall'). */
 export function xValues(s, axis) {
@@ -76,6 +76,19 @@ export class ScalarCard {
         onclick: () => this.save(s.run, 'json') })])));
     this.downloads.querySelectorAll('.swatch').forEach((sw, i) => { sw.style.background = this.env.colors.get(series[i].run); });
     this.redraw();
+    this.stamp(series);
+  }
+
+  /** data-digest: one sha256 of steps, wall times and values per run (tests compare it with CPython). */
+  async stamp(series) {
+    const parts = await Promise.all(series.map((s) => digest(s.steps, s.wall, s.values)));
+    if (series === this.series) this.readout.dataset.digest = parts.join(' ');
+  }
+
+  /** A run's series could not be read: say so on this card, leave the others be. */
+  fail(run, message) {
+    this.root.append(el('p', { class: 'card-error', 'data-testid': 'card-error', dataset: { run },
+      text: t('board.cardFailed', { message }) }));
   }
 
   async save(run, format) {

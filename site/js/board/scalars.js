@@ -99,8 +99,13 @@ export class ScalarsDashboard {
   async load(byTag) {
     for (const card of this.cards) {
       const series = [];
-      for (const run of byTag.get(card.tag)) series.push(await this.series(run, card.tag));
+      const failed = [];
+      for (const run of byTag.get(card.tag)) {
+        // One unreadable series costs its own line, not the cards after it.
+        try { series.push(await this.series(run, card.tag)); } catch (err) { failed.push([run, err.message]); }
+      }
       card.setSeries(series);
+      for (const [run, message] of failed) card.fail(run, message);
     }
   }
 

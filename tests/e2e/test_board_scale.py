@@ -1,0 +1,114 @@
+"""The Board in Chromium at the size of real training logs, by content.
+
+200,000 `loss` and 5,000 `acc` records in one file, one event per value as
+TensorFlow's and tensorboardX's add_scalar write them, and a second run mixing
+thousands of histograms, images and texts. What each card received (a sha256 of
+its steps, wall times and values, set by the page) must equal TensorBoard-format
+data read by `read_logdir` under CPython, point for point and in order.
+"""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from conftest import wait_ready
+from nnlab.events import read_logdir
+from tensorboard.compat.proto import event_pb2, summary_pb2
+from tensorboard.summary.writer.record_writer import RecordWriter
+
+pytestmark = pytest.mark.e2e
+N_LOSS, N_ACC, N_MIXED = 200_000, 5_000, 6_600
+
+
+def scalar_event(step, wall, tag, value):
+    return event_pb2.Event(step=step, wall_time=wall, summary=summary_pb2.Summary(
+        value=[summary_pb2.Summary.Value(tag=tag, simple_value=value)])).SerializeToString()
+
+
+def write_scalars(path, rng):
+    loss = rng.standard_normal(N_LOSS)
+    with open(path, "wb") as f:
+        w = RecordWriter(f)
+        w.write(event_pb2.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString())
+        for i in range(N_LOSS):
+            w.write(scalar_event(10 * i + 1, 1.7e9 + i / 4, "loss", float(loss[i])))
+            if i % (N_LOSS // N_ACC) == 0:
+                w.write(scalar_event(10 * i + 1, 1.7e9 + i / 4, "acc", i / N_LOSS))
+
+
+def write_mixed(path, rng):
+    """Histograms, images and texts interleaved with a scalar, one event per step (Keras's layout)."""
+    from tests.unit import test_events_scale as mixed  # the values the unit test compares with TensorBoard
+    with open(path, "wb") as f:
+        w = RecordWriter(f)
+        for i in range(N_MIXED):
+            e = event_pb2.Event(wall_time=1.7e9 + i, step=3 * i + 2, summary=summary_pb2.Summary(value=mixed.values_at(i, rng)))
+            w.write(e.SerializeToString())
+
+
+@pytest.fixture(scope="module")
+def logdir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("big")
+    rng = np.random.default_rng(3)
+    for run in ("train", "mixed"):
+        (root / run).mkdir()
+    write_scalars(root / "train" / "events.out.tfevents.1.host", rng)
+    write_mixed(root / "mixed" / "events.out.tfevents.2.host", rng)
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(logdir):
+    from buildsys.serve import serve_in_thread
+    server, url = serve_in_thread(__import__("conftest").SITE, logdir=logdir)
+    yield url
+    server.shutdown()
+
+
+def digest(*arrays):
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(np.ascontiguousarray(a, dtype="<f8").tobytes())
+    return h.hexdigest()
+
+
+def card_digests(page, count):
+    page.wait_for_function(f"""() => {{
+        const f = [...document.querySelectorAll('[data-testid="dashboard"] [data-testid="chart-card"] [data-testid="points-shown"]')];
+        return f.length === {count} && f.every((e) => e.dataset.digest);
+    }}""", timeout=120_000)
+    return page.eval_on_selector_all('[data-testid="dashboard"] [data-testid="chart-card"]', """els => els.map(e => [
+        e.dataset.tag, e.dataset.run || null, e.querySelector('[data-testid="points-shown"]').dataset.digest])""")
+
+
+def test_real_sized_logs_reach_every_card_point_for_point(page, served, logdir):
+    reader = read_logdir(logdir)
+    assert reader.warnings == [] and len(reader.scalars("train", "loss")) == N_LOSS
+    page.goto(f"{served}board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=180_000)
+    scalar_tags = sorted({t for run in reader.runs for t in reader.tags(run)["scalars"]})
+    got = {tag: d for tag, _, d in card_digests(page, len(scalar_tags))}
+    want = {tag: " ".join(digest(s.steps, s.wall_times, s.values) for run in reader.runs
+                          if tag in reader.tags(run)["scalars"] for s in [reader.scalars(run, tag)])
+            for tag in scalar_tags}
+    assert got == want
+    for tab, kind in (("distributions", "histograms"), ("images", "images"), ("text", "text")):
+        page.click(f'[data-testid="tab-{tab}"]')
+        tags = reader.tags("mixed")[kind]
+        got = [tuple(c) for c in card_digests(page, len(tags))]
+        assert got == [(t, "mixed", digest(reader.series("mixed", kind, t).steps)) for t in tags], tab
+
+
+def test_the_csv_of_200000_points_lists_them_in_order(page, served, logdir):
+    s = read_logdir(logdir).scalars("train", "loss")
+    page.goto(f"{served}board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=180_000)
+    btn = '[data-testid="chart-card"][data-tag="loss"] [data-testid="download-csv"][data-run="train"]'
+    with page.expect_download(timeout=120_000) as dl:
+        page.click(btn)
+    rows = np.loadtxt(dl.value.path(), delimiter=",", skiprows=1)
+    assert rows.shape == (N_LOSS, 3)
+    assert digest(rows[:, 1], rows[:, 2]) == digest(s.steps, s.values)
