@@ -39,6 +39,8 @@ BROWSER_JS = """async ({path, size}) => {
   const t1 = performance.now();
   const r = await client.call('board.scalars', {run: '.', tag: 'loss', smoothing: 0.6});
   const t2 = performance.now();
+  const { digest } = await import('./js/board/dom.js');
+  const received = await digest(r.steps.data, r.wall_times.data, r.values.data);
   const sm = await client.call('board.smooth', {series: [['.', 'loss']], smoothing: 0.9});
   const t3 = performance.now();
   const { drawLines } = await import('./js/render/scalarchart.js');
@@ -53,7 +55,7 @@ BROWSER_JS = """async ({path, size}) => {
   const t5 = performance.now();
   draw();
   const t6 = performance.now();
-  return {points: summary.points, parse: (t1 - t0) / 1000, load: (t2 - t1) / 1000, smooth: (t3 - t2) / 1000, draw: (t5 - t4) / 1000, redraw: (t6 - t5) / 1000};
+  return {points: summary.points, digest: received, parse: (t1 - t0) / 1000, load: (t2 - t1) / 1000, smooth: (t3 - t2) / 1000, draw: (t5 - t4) / 1000, redraw: (t6 - t5) / 1000};
 }"""
 
 
@@ -81,16 +83,33 @@ def best(fn, repeat=3):
     return min(times)
 
 
+def digest(*arrays):
+    """sha256 of the arrays' float64 bytes, as the page's dom.js digest computes it."""
+    import hashlib
+    import numpy as np
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(np.ascontiguousarray(a, dtype="<f8").tobytes())
+    return h.hexdigest()
+
+
 def native(root, points):
+    """Time both CPython readers; check they agree point for point. Returns (t_nnlab, t_acc, digest)."""
     t_nnlab = best(lambda: read_logdir(root).scalars(".", "loss"))
-    assert len(read_logdir(root).scalars(".", "loss")) == points
+    s = read_logdir(root).scalars(".", "loss")
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     def accumulate():
         acc = EventAccumulator(str(root), size_guidance={"scalars": 0})
         acc.Reload()
-        assert len(acc.Scalars("loss")) == points
-    return t_nnlab, best(accumulate, 1)
+        return acc.Scalars("loss")
+    t_acc = best(accumulate, 1)
+    events = accumulate()
+    want = digest([e.step for e in events], [e.wall_time for e in events], [e.value for e in events])
+    got = digest(s.steps, s.wall_times, s.values)
+    if len(events) != points or got != want:
+        sys.exit(f"content check failed: read_logdir {got[:12]} ({len(s)} points) != EventAccumulator {want[:12]}")
+    return t_nnlab, t_acc, got
 
 
 def browser(root, path):
@@ -119,9 +138,13 @@ def main():
         path = write_logdir(root, args.points)
         mb = path.stat().st_size / 1e6
         events = args.points + 1
-        t_nnlab, t_acc = native(root, args.points)
+        t_nnlab, t_acc, want = native(root, args.points)
         web = browser(root, path)
-        assert web["points"] == args.points, web
+        if web["points"] != args.points or web["digest"] != want:  # no speed for wrong numbers
+            sys.exit(f"content check failed: the page received {web['points']:,} points, sha256 {web['digest'][:12]}; "
+                     f"CPython read {args.points:,}, sha256 {want[:12]}")
+        print(f"content: the page received all {args.points:,} points, equal to read_logdir and EventAccumulator "
+              f"(sha256 of steps, wall times and values {want[:12]})")
         print(f"log: {events:,} events, {mb:.2f} MB, one {args.points:,}-point scalar series")
         for name, t in (("nnlab, browser (Pyodide)", web["parse"]), ("nnlab, native CPython", t_nnlab),
                         ("EventAccumulator, native", t_acc)):
