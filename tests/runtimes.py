@@ -28,6 +28,8 @@ CPYTHON_ONLY = {
     "tests/unit/test_events_export.py::test_cli_summary_and_stdout": "runs `python -m nnlab.events` in a subprocess",
     "tests/unit/test_events_proto.py::test_pure_python_protobuf_runtime":
         "forces CPython onto protobuf's pure-Python runtime in a subprocess (Pyodide has only that one)",
+    "tests/unit/test_fuzz_slice.py::test_quick_slice_in_subprocesses_has_no_uncaught_error_hang_or_blowup":
+        "runs each fuzz case in a worker subprocess with time and memory limits",
     "tests/unit/test_playground_trainer.py::test_numpy_script_reproduces_the_trainers_losses":
         "runs the exported script under CPython, where users run it",
 }
