@@ -9,16 +9,18 @@ images, text, ...) or any surprise in the bytes -- is listed for the protobuf
 runtime (`slow_records`, `slow_values`), which gives identical results, slower.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import templates
+from .records import HEADER
 from .wire import FIXED32, FIXED64, LEN, VARINT, read_fixed, tokenize
 
 SIMPLE, TENSOR_F32, TENSOR_F64 = 0, 1, 2  # fast values: simple_value, or a float/double scalar tensor
 _DT_FLOAT, _DT_DOUBLE = 1, 2
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+_SHORT = 64  # spans up to this many bytes are hashed with numpy
 
 
 @dataclass
@@ -44,6 +46,9 @@ class FastBatch:
     tags : list of str
     metas : list of bytes
         Serialized SummaryMetadata, each distinct one once.
+    renamed : list of (int, str)
+        Tags that were not valid UTF-8: offset of the first record holding one
+        (relative to the batch) and the name it is shown under.
     """
 
     wall_time: np.ndarray
@@ -58,6 +63,7 @@ class FastBatch:
     slow_values: np.ndarray
     tags: list
     metas: list
+    renamed: list = field(default_factory=list)
 
 
 def _once(tokens, idx, n):
@@ -151,9 +157,9 @@ def _tensor_scalars(arr, tspan):
     value = np.zeros(n)
     read = np.zeros(n, dtype=bool)
     lane, number, size = t.lane[src], t.number[src], t.size[src]
-    for code, fmt, field in ((_DT_FLOAT, "<f4", 5), (_DT_DOUBLE, "<f8", 6)):
+    for code, fmt, typed_val in ((_DT_FLOAT, "<f4", 5), (_DT_DOUBLE, "<f8", 6)):
         width = np.dtype(fmt).itemsize
-        m = (dtype[lane] == code) & (size == width) & ((number == 4) | (number == field))
+        m = (dtype[lane] == code) & (size == width) & ((number == 4) | (number == typed_val))
         value[lane[m]] = read_fixed(arr, t.pos[src][m], fmt)
         read[lane[m]] = True
     slow |= ~read  # another dtype, a wrong width, or float_val of a double tensor
@@ -176,8 +182,32 @@ def _words_at(arr, pos):
     return out
 
 
+def _first_of_short(arr, pos, size):
+    """For spans of at most `_SHORT` bytes: index of the first span holding the same bytes."""
+    h = size.astype(np.uint64) * _HASH_MUL
+    chunks = []
+    for k in range((int(size.max(initial=0)) + 7) // 8):
+        left = np.clip(size - 8 * k, 0, 8).astype(np.uint64)
+        keep = np.where(left == 8, ~np.uint64(0), (np.uint64(1) << (8 * left)) - np.uint64(1))
+        w = _words_at(arr, pos + 8 * k) & keep
+        chunks.append(w)
+        h = (h ^ w) * _HASH_MUL
+    _, first, ids = np.unique(h, return_index=True, return_inverse=True)
+    rep = first[ids.reshape(-1)].astype(np.int64)
+    same = np.all([c == c[rep] for c in chunks], axis=0) & (size == size[rep])
+    if not same.all():  # a hash collision: group by the bytes themselves
+        found = {}
+        raw = (arr[p:p + s].tobytes() for p, s in zip(pos.tolist(), size.tolist()))
+        rep = np.array([found.setdefault(b, i) for i, b in enumerate(raw)], dtype=np.int64)
+    return rep
+
+
 def unique_spans(arr, pos, size):
-    """Group equal byte strings ``arr[pos[i]:pos[i] + size[i]]``.
+    """Group equal byte strings ``arr[pos[i]:pos[i] + size[i]]``, in time linear in their bytes.
+
+    Short spans (tags, metadata) are hashed with numpy a word at a time; long
+    ones, whose words would each cost a numpy round for all spans, are few
+    (there are at most total bytes / `_SHORT` of them) and hashed as bytes.
 
     Returns
     -------
@@ -186,43 +216,50 @@ def unique_spans(arr, pos, size):
     strings : list of bytes
         Each distinct string once, in order of first appearance.
     """
-    if pos.size == 0:
-        return np.zeros(0, dtype=np.int64), []
-    nwords = (int(size.max()) + 7) // 8
-    h = size.astype(np.uint64) * _HASH_MUL
-    chunks = []
-    for k in range(nwords):
-        left = np.clip(size - 8 * k, 0, 8).astype(np.uint64)
-        keep = np.where(left == 8, ~np.uint64(0), (np.uint64(1) << (8 * left)) - np.uint64(1))
-        w = _words_at(arr, pos + 8 * k) & keep
-        chunks.append(w)
-        h = (h ^ w) * _HASH_MUL
-    _, first, ids = np.unique(h, return_index=True, return_inverse=True)
-    same = np.all([c == c[first[ids]] for c in chunks], axis=0) & (size == size[first[ids]])
-    if not same.all():  # a hash collision: group by the bytes themselves
-        raw = [arr[p:p + s].tobytes() for p, s in zip(pos.tolist(), size.tolist())]
-        found = {}
-        ids = np.array([found.setdefault(b, len(found)) for b in raw], dtype=np.int64)
-        return ids, list(found)
-    order = np.argsort(first, kind="stable")  # number strings by first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    strings = [arr[p:p + s].tobytes() for p, s in zip(pos[first[order]].tolist(), size[first[order]].tolist())]
-    return rank[ids.reshape(-1)], strings
+    pos, size = np.asarray(pos, np.int64), np.asarray(size, np.int64)
+    rep = np.zeros(pos.size, dtype=np.int64)  # index of the first span with the same bytes
+    short = np.flatnonzero(size <= _SHORT).astype(np.int64)  # intp is int32 in wasm
+    if short.size:
+        rep[short] = short[_first_of_short(arr, pos[short], size[short])]
+    long_ = np.flatnonzero(size > _SHORT).astype(np.int64)
+    found = {}
+    for i, p, s in zip(long_.tolist(), pos[long_].tolist(), size[long_].tolist()):
+        rep[i] = found.setdefault(arr[p:p + s].tobytes(), i)
+    firsts, ids = np.unique(rep, return_inverse=True)  # a first index sorts as its first appearance
+    strings = [arr[p:p + s].tobytes() for p, s in zip(pos[firsts].tolist(), size[firsts].tolist())]
+    return ids.reshape(-1).astype(np.int64), strings
 
 
-def _decode_tags(arr, tag_span, slow):
-    """Tag ids and strings; values whose tag is not valid UTF-8 go slow (protobuf rejects them)."""
+def _decode_tags(arr, tag_span):
+    """Tag ids and names (each distinct name once), and the values whose tag was not UTF-8.
+
+    Protobuf rejects a Value whose tag is not UTF-8; here the value is kept under
+    its tag with the bad bytes escaped (bytes 61 ff show as the four characters
+    ``a\\xff``), so distinct byte strings keep distinct series. Only a valid tag
+    that spells out the same escape shares the name: ids are merged, never shifted.
+
+    Returns
+    -------
+    ids : (n,) int64
+    tags : list of str
+    bad : (k,) int64
+        The first value of each tag that was not UTF-8.
+    """
     size = np.where(tag_span[:, 0] >= 0, tag_span[:, 1], 0)
     ids, raw = unique_spans(arr, np.maximum(tag_span[:, 0], 0), size)
-    tags = []
+    names, bad = [], []
     for k, b in enumerate(raw):
         try:
-            tags.append(b.decode("utf-8"))
+            names.append(b.decode("utf-8"))
         except UnicodeDecodeError:
-            tags.append(None)
-            slow[ids == k] = True
-    return ids, tags
+            names.append(b.decode("utf-8", "backslashreplace"))
+            bad.append(k)
+    tags = list(dict.fromkeys(names))
+    index = {t: i for i, t in enumerate(tags)}
+    remap = np.array([index[t] for t in names], dtype=np.int64)
+    first = np.unique(ids, return_index=True)[1].astype(np.int64)  # ids are 0..len(raw)-1
+    bad_values = first[bad] if bad else np.zeros(0, np.int64)
+    return remap[ids] if ids.size else ids, tags, bad_values
 
 
 def _generic_values(arr, vals):
@@ -277,7 +314,7 @@ def decode(arr, starts, lengths):
         order = np.argsort((cols["rec"].astype(np.int64) << 20) | cols["index"], kind="stable")
         cols = {k: v[order] for k, v in cols.items()}
     slow = cols["slow"]
-    tag, tags = _decode_tags(arr, cols["tag"], slow)
+    tag, tags, renamed = _decode_tags(arr, cols["tag"])
     has_meta = cols["meta"][:, 0] >= 0
     meta = np.full(slow.size, -1, dtype=np.int64)
     meta[has_meta], metas = unique_spans(arr, cols["meta"][has_meta, 0], cols["meta"][has_meta, 1])
@@ -286,4 +323,5 @@ def decode(arr, starts, lengths):
     return FastBatch(
         wall_time=wall, step=step, slow_records=np.flatnonzero(slow_rec),
         rec=cols["rec"][fast], index=cols["index"][fast], tag=tag[fast], meta=meta[fast],
-        kind=cols["kind"][fast], value=cols["value"][fast], slow_values=slow_values, tags=tags, metas=metas)
+        kind=cols["kind"][fast], value=cols["value"][fast], slow_values=slow_values, tags=tags, metas=metas,
+        renamed=[(int(starts[r]) - HEADER, tags[t]) for r, t in zip(cols["rec"][renamed].tolist(), tag[renamed].tolist())])

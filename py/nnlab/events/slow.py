@@ -124,6 +124,19 @@ def parse_metadata(blob):
     return summary_info(summary_pb2.SummaryMetadata.FromString(blob))
 
 
+def try_parse_metadata(blob):
+    """Serialized SummaryMetadata -> SummaryInfo, or why it is unreadable (a str).
+
+    The C++ runtime raises DecodeError for truncated bytes and for strings that
+    are not UTF-8; the pure-Python one (Pyodide) raises UnicodeDecodeError for
+    the latter, a ValueError.
+    """
+    try:
+        return parse_metadata(blob)
+    except (DecodeError, ValueError) as exc:
+        return f"unreadable SummaryMetadata: {exc}"
+
+
 def decode_slow(items, fb, arr, starts, lengths, first_record):
     """Add the records and values that `fb` (a FastBatch) left for protobuf to `items`."""
     collect = _Collector(items)

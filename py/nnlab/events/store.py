@@ -46,6 +46,7 @@ class FileStore:
         self.objects = {}  # tag -> list of (order, step, wall, payload)
         self.metadata = {}  # tag -> SummaryInfo, the first seen
         self._pending = b""
+        self._renamed = set()  # tags that were not valid UTF-8, already warned about
 
     def feed(self, data):
         """Read bytes appended to the file after everything fed before.
@@ -89,6 +90,10 @@ class FileStore:
     def _add(self, items):
         for offset, message in items.errors:
             self.warn(f"record at offset {self.offset + offset}: {message}")
+        for tag, offset in items.renamed.items():
+            if tag not in self._renamed:  # once per file, not once per batch
+                self._renamed.add(tag)
+                self.warn(f"record at offset {self.offset + offset}: tag is not valid UTF-8, shown as {tag!r}")
         if items.num_order.size:
             small = np.int16 if len(items.tags) < 2**15 else np.int64  # radix sort for small ints
             order = np.argsort(items.num_tag.astype(small), kind="stable")

@@ -1,0 +1,111 @@
+"""Damaged and hostile event files: every damaged value is skipped with a warning, the rest kept.
+
+Files are written with TensorBoard's own RecordWriter; records are crafted as
+raw wire bytes where protobuf would refuse to write them (tags or metadata
+that are not UTF-8, truncated metadata). Big inputs are sized so that the
+superlinear code this replaced would take many seconds; the tests check
+content only, never time.
+"""
+
+import struct
+
+import numpy as np
+import pytest
+
+from nnlab.events import read_logdir, wire
+from nnlab.events.crc import masked_crc32c
+from nnlab.events.proto import event_pb2
+
+from tensorboard.backend.event_processing import event_accumulator as ea_mod  # noqa: E402
+from tensorboard.summary.writer.record_writer import RecordWriter  # noqa: E402
+
+NAME = "events.out.tfevents.1.host"
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def len_field(number, payload):
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def value(tag, simple, meta=None):
+    """Summary.Value bytes: tag (bytes), simple_value, optional raw SummaryMetadata bytes."""
+    out = len_field(1, tag) + b"\x15" + struct.pack("<f", simple)
+    return out + (len_field(9, meta) if meta is not None else b"")
+
+
+def event(step, values, wall=None):
+    """Event bytes holding a Summary of the given Value bytes."""
+    head = b"\x09" + struct.pack("<d", 1000.0 + step if wall is None else wall) + b"\x10" + varint(step)
+    return head + len_field(5, b"".join(len_field(1, v) for v in values))
+
+
+def histogram_value(tag=b"h"):
+    """A Value holding a histogram: read by protobuf, not the fast path."""
+    histo = b"\x09" + struct.pack("<d", 0.0) + b"\x11" + struct.pack("<d", 1.0) + b"\x19" + struct.pack("<d", 3.0)
+    histo += len_field(6, struct.pack("<d", 1.0)) + len_field(7, struct.pack("<d", 3.0))
+    return len_field(1, tag) + len_field(5, histo)
+
+
+def write(path, datas):
+    """Write records with TensorBoard's writer; returns the offset of each record."""
+    with open(path, "wb") as f:
+        writer = RecordWriter(f)
+        for data in datas:
+            writer.write(data)
+    return np.cumsum([0] + [len(d) + 16 for d in datas[:-1]]).tolist()
+
+
+def accumulated_scalars(path):
+    acc = ea_mod.EventAccumulator(str(path), size_guidance={k: 0 for k in ea_mod.DEFAULT_SIZE_GUIDANCE})
+    acc.Reload()
+    return {tag: ([e.step for e in acc.Scalars(tag)], [e.value for e in acc.Scalars(tag)])
+            for tag in acc.Tags()["scalars"]}
+
+
+def our_scalars(logs, run="."):
+    out = {}
+    for tag in logs.tags(run)["scalars"]:
+        s = logs.scalars(run, tag)
+        out[tag] = (s.steps.tolist(), s.values.astype(np.float32).tolist())
+    return out
+
+
+# -- 1. malformed SummaryMetadata ---------------------------------------------------------
+BAD_METAS = {
+    "plugin name not UTF-8": len_field(1, len_field(1, b"\xff\xfescalars")),
+    "truncated": len_field(1, len_field(1, b"scalars"))[:-3],
+    "display name not UTF-8": len_field(2, b"caf\xe9"),
+}
+
+
+@pytest.mark.parametrize("meta", list(BAD_METAS.values()), ids=list(BAD_METAS))
+@pytest.mark.parametrize("where", ["alone", "with others", "slow record"])
+def test_unreadable_metadata_skips_only_that_value(tmp_path, meta, where):
+    good = [event(s, [value(b"loss", s * 0.5)]) for s in range(10)]
+    bad = {"alone": event(10, [value(b"m", 1.0, meta)]),
+           "with others": event(10, [value(b"loss", 5.0), value(b"m", 1.0, meta), value(b"acc", 0.5)]),
+           "slow record": event(10, [value(b"m", 1.0, meta), histogram_value()])}[where]
+    datas = good[:5] + [bad] + good[5:] + [event(11, [value(b"m", 2.0)])]
+    offsets = write(tmp_path / NAME, datas)
+    logs = read_logdir(tmp_path)
+    loss = logs.scalars(".", "loss")
+    assert loss.steps.tolist() == [0, 1, 2, 3, 4] + ([10] if where == "with others" else []) + [5, 6, 7, 8, 9]
+    assert logs.scalars(".", "m").steps.tolist() == [11]  # only the damaged value is gone
+    if where == "with others":
+        assert logs.scalars(".", "acc").values.tolist() == [0.5]
+    if where == "slow record":
+        assert logs.histograms(".", "h").steps.tolist() == [10]
+    assert len(logs.warnings) == 1
+    assert logs.warnings[0].startswith(f"{NAME}: record at offset {offsets[5]}: summary value ")
+    if where == "alone":  # the same as TensorBoard reads the file without the damaged record
+        (tmp_path / "clean").mkdir()
+        write(tmp_path / "clean" / NAME, good + datas[-1:])
+        assert our_scalars(logs) == accumulated_scalars(tmp_path / "clean")
