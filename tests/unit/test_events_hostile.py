@@ -109,3 +109,54 @@ def test_unreadable_metadata_skips_only_that_value(tmp_path, meta, where):
         (tmp_path / "clean").mkdir()
         write(tmp_path / "clean" / NAME, good + datas[-1:])
         assert our_scalars(logs) == accumulated_scalars(tmp_path / "clean")
+
+
+# -- 2. tags that are not UTF-8 -----------------------------------------------------------
+RAW_TAGS = [b"a", b"\xff", b"b", b"\xfe", b"c\xff", b"d"]
+SHOWN = ["a", "\\xff", "b", "\\xfe", "c\\xff", "d"]
+
+
+@pytest.mark.parametrize("layout", ["one value per record", "all values in one record", "with protobuf values"])
+def test_tags_not_utf8_keep_distinct_series(tmp_path, layout):
+    steps = range(30)
+    if layout == "one value per record":
+        datas = [event(s, [value(t, 100 * k + s)]) for s in steps for k, t in enumerate(RAW_TAGS)]
+    else:
+        extra = [histogram_value(b"h"), histogram_value(b"h\xfe")] if layout == "with protobuf values" else []
+        datas = [event(s, [value(t, 100 * k + s) for k, t in enumerate(RAW_TAGS)] + extra) for s in steps]
+    write(tmp_path / NAME, datas)
+    logs = read_logdir(tmp_path)
+    assert logs.tags(".")["scalars"] == sorted(SHOWN)
+    for k, tag in enumerate(SHOWN):
+        s = logs.scalars(".", tag)
+        assert s.steps.tolist() == list(steps)
+        assert s.values.tolist() == [100.0 * k + i for i in steps]
+    renamed = [w for w in logs.warnings if "not valid UTF-8" in w]
+    assert len(renamed) == 3 and all(w.startswith(f"{NAME}: record at offset ") for w in renamed)
+    if layout == "with protobuf values":  # protobuf refuses a Value whose tag is not UTF-8
+        assert logs.histograms(".", "h").steps.tolist() == list(steps)
+        skipped = [w for w in logs.warnings if "skipped" in w]
+        assert len(skipped) == len(steps) and all("summary value 7" in w for w in skipped)
+
+
+def test_tag_not_utf8_spelled_like_a_valid_tag_shares_its_name_without_shifting_others(tmp_path):
+    tags = [b"x", b"\\xff", b"\xff", b"y"]  # the valid tag is the four characters \xff
+    write(tmp_path / NAME, [event(s, [value(t, 10 * k + s) for k, t in enumerate(tags)]) for s in range(5)])
+    logs = read_logdir(tmp_path)
+    assert logs.tags(".")["scalars"] == ["\\xff", "x", "y"]
+    assert logs.scalars(".", "y").values.tolist() == [30.0 + s for s in range(5)]
+    assert logs.scalars(".", "\\xff").values.tolist() == [v for s in range(5) for v in (10.0 + s, 20.0 + s)]
+    assert any("not valid UTF-8" in w for w in logs.warnings)
+
+
+def test_tags_not_utf8_in_later_batches_join_the_same_series(tmp_path):
+    datas = [event(s, [value(b"\xff", s), value(b"ok", -s)]) for s in range(6)]
+    offsets = write(tmp_path / NAME, datas)
+    whole = (tmp_path / NAME).read_bytes()
+    (tmp_path / NAME).write_bytes(whole[:offsets[3]])
+    logs = read_logdir(tmp_path)
+    (tmp_path / NAME).write_bytes(whole)
+    logs.reload()
+    assert logs.scalars(".", "\\xff").values.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert logs.scalars(".", "ok").values.tolist() == [0.0, -1.0, -2.0, -3.0, -4.0, -5.0]
+    assert logs.warnings == [f"{NAME}: record at offset 0: tag is not valid UTF-8, shown as '\\\\xff'"]

@@ -230,7 +230,7 @@ def unique_spans(arr, pos, size):
     return ids.reshape(-1).astype(np.int64), strings
 
 
-def _decode_tags(arr, tag_span):
+def _decode_tags(arr, tag_span, fast):
     """Tag ids and names (each distinct name once), and the values whose tag was not UTF-8.
 
     Protobuf rejects a Value whose tag is not UTF-8; here the value is kept under
@@ -243,7 +243,7 @@ def _decode_tags(arr, tag_span):
     ids : (n,) int64
     tags : list of str
     bad : (k,) int64
-        The first value of each tag that was not UTF-8.
+        The first value of each tag that was not UTF-8, among the `fast` ones.
     """
     size = np.where(tag_span[:, 0] >= 0, tag_span[:, 1], 0)
     ids, raw = unique_spans(arr, np.maximum(tag_span[:, 0], 0), size)
@@ -257,9 +257,9 @@ def _decode_tags(arr, tag_span):
     tags = list(dict.fromkeys(names))
     index = {t: i for i, t in enumerate(tags)}
     remap = np.array([index[t] for t in names], dtype=np.int64)
-    first = np.unique(ids, return_index=True)[1].astype(np.int64)  # ids are 0..len(raw)-1
-    bad_values = first[bad] if bad else np.zeros(0, np.int64)
-    return remap[ids] if ids.size else ids, tags, bad_values
+    hit = np.flatnonzero(np.isin(ids, bad) & fast).astype(np.int64)  # slow values get protobuf's warning
+    first = hit[np.unique(ids[hit], return_index=True)[1]]
+    return remap[ids] if ids.size else ids, tags, first
 
 
 def _generic_values(arr, vals):
@@ -314,7 +314,7 @@ def decode(arr, starts, lengths):
         order = np.argsort((cols["rec"].astype(np.int64) << 20) | cols["index"], kind="stable")
         cols = {k: v[order] for k, v in cols.items()}
     slow = cols["slow"]
-    tag, tags, renamed = _decode_tags(arr, cols["tag"])
+    tag, tags, renamed = _decode_tags(arr, cols["tag"], ~slow)
     has_meta = cols["meta"][:, 0] >= 0
     meta = np.full(slow.size, -1, dtype=np.int64)
     meta[has_meta], metas = unique_spans(arr, cols["meta"][has_meta, 0], cols["meta"][has_meta, 1])
