@@ -160,3 +160,58 @@ def test_tags_not_utf8_in_later_batches_join_the_same_series(tmp_path):
     assert logs.scalars(".", "\\xff").values.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
     assert logs.scalars(".", "ok").values.tolist() == [0.0, -1.0, -2.0, -3.0, -4.0, -5.0]
     assert logs.warnings == [f"{NAME}: record at offset 0: tag is not valid UTF-8, shown as '\\\\xff'"]
+
+
+# -- 4. sizes that made the reader superlinear ----------------------------------------------
+def long_tag(n=1 << 16):
+    return bytes(np.random.default_rng(5).integers(97, 123, n, dtype=np.uint8))
+
+
+@pytest.mark.parametrize("layout", ["one value per record", "all values in one record"])
+def test_a_64kb_tag_among_8000_values(tmp_path, layout):
+    tags = [b"t%d" % k for k in range(10)]
+    if layout == "one value per record":
+        datas = [event(s, [value(tags[s % 10], s)]) for s in range(8000)]
+        datas.insert(4000, event(4000, [value(long_tag(), -1.0)]))
+    else:
+        vals = [value(tags[s % 10], s) for s in range(8000)]
+        datas = [event(0, vals[:4000] + [value(long_tag(), -1.0)] + vals[4000:])]
+    write(tmp_path / NAME, datas)
+    logs = read_logdir(tmp_path)
+    assert logs.warnings == []
+    assert logs.scalars(".", long_tag().decode()).values.tolist() == [-1.0]
+    for k, tag in enumerate(tags):
+        assert logs.scalars(".", tag.decode()).values.tolist() == [float(s) for s in range(k, 8000, 10)]
+    assert our_scalars(logs) == accumulated_scalars(tmp_path)
+
+
+def test_one_record_with_20000_values(tmp_path):
+    write(tmp_path / NAME, [event(7, [value(b"v%d" % (i % 50), i) for i in range(20000)]),
+                            event(8, [value(b"v0", -1.0)])])
+    logs = read_logdir(tmp_path)
+    assert logs.warnings == [] and len(logs.tags(".")["scalars"]) == 50
+    v3 = logs.scalars(".", "v3")
+    assert v3.steps.tolist() == [7] * 400 and v3.values.tolist() == [float(i) for i in range(3, 20000, 50)]
+    assert logs.scalars(".", "v0").values[-1] == -1.0
+    assert our_scalars(logs) == accumulated_scalars(tmp_path)
+
+
+def fields_by_lane(t):
+    rows = zip(t.lane.tolist(), t.order.tolist(), t.number.tolist(), t.wire.tolist(), t.value.tolist(),
+               t.pos.tolist(), t.size.tolist())
+    return sorted(rows), t.bad.tolist()
+
+
+def test_long_messages_tokenize_like_short_ones(monkeypatch):
+    """Messages with many fields are read in Python: the same fields as numpy's rounds give."""
+    rng = np.random.default_rng(6)
+    long_msg = b"".join(value(b"v%d" % i, i) + b"\x18" + varint(int(rng.integers(1 << 63))) for i in range(1000))
+    msgs = [long_msg, long_msg[:-1], long_msg[:5000] + b"\x07", long_msg[:300], b"\x08\x96\x01",
+            bytes(rng.integers(0, 256, 4000, dtype=np.uint8))] + [long_msg[:97]] * 5
+    arr = np.frombuffer(b"".join(msgs), np.uint8)
+    starts = np.cumsum([0] + [len(m) for m in msgs[:-1]]).astype(np.int64)
+    ends = starts + np.array([len(m) for m in msgs], dtype=np.int64)
+    mixed = fields_by_lane(wire.tokenize(arr, starts, ends))
+    monkeypatch.setattr(wire, "_LANES_PER_ROUND", 1 << 40)  # numpy rounds only
+    assert mixed == fields_by_lane(wire.tokenize(arr, starts, ends))
+    assert mixed[1][:3] == [False, True, True]
