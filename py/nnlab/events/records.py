@@ -15,7 +15,9 @@ What happens to damaged bytes (all offsets are reported relative to `base`):
 - a header whose length CRC fails, or an absurd length, means the rest of the
   buffer cannot be framed: `Framing.problem` says where, and reading stops;
 - an incomplete last record is quiet: `Framing.end` is where complete records
-  end, so a later read of the grown file resumes there.
+  end, so a later read of the grown file resumes there (`incomplete_tail` tells
+  what is missing); but a header that claims to run past the end while another
+  header follows right after it is a lie: it is skipped and reported.
 """
 
 import struct
@@ -30,6 +32,8 @@ OVERHEAD = 16  # header + u32 masked CRC of the data
 MAX_RECORD = 1 << 31  # protobuf messages cannot be larger; anything above is corruption
 _PROBE_MIN, _PROBE_MAX = 8, 64  # records read one by one before guessing a period
 _PERIOD_MAX = 32
+# first byte of every Event field (numbers 1 to 10), i.e. of any record an event writer makes
+_EVENT_KEYS = frozenset((1 << 3 | 1, 2 << 3) + tuple(n << 3 | 2 for n in range(3, 11)))
 
 
 @dataclass
@@ -48,6 +52,8 @@ class Framing:
     problem : str or None
         Why the buffer could not be read to its end (garbage, bad header CRC,
         absurd length); None when it was read to the end or to a partial record.
+    skipped : list of str
+        Record headers skipped as lies (see `frame`), each with its offset.
     """
 
     starts: np.ndarray
@@ -55,6 +61,7 @@ class Framing:
     end: int
     bad_crc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     problem: str = None
+    skipped: list = field(default_factory=list)
 
 
 def _probe(view, pos, size, count):
@@ -183,22 +190,8 @@ def _tail_problem(arr, pos, status, base):
     return None
 
 
-def frame(buf, base=0):
-    """Split `buf` into TFRecords and check both CRCs of each.
-
-    Parameters
-    ----------
-    buf : bytes-like or (N,) uint8 ndarray
-        Bytes from a record boundary on (a whole file, or what was appended
-        after a previous `Framing.end`).
-    base : int
-        File offset of ``buf[0]``, only used in messages and `Framing.bad_crc`.
-
-    Returns
-    -------
-    Framing
-    """
-    arr = buf if isinstance(buf, np.ndarray) else np.frombuffer(buf, dtype=np.uint8)
+def _frame_from(arr, base):
+    """`frame` up to the first incomplete record (or problem)."""
     words = _Words(arr)
     offsets, lengths, pos, status = _walk(arr, words)
     problem = None
@@ -214,6 +207,74 @@ def frame(buf, base=0):
     data_ok = mask(crc32c_ranges(arr, starts, lengths)) == _u32_at(arr, starts + lengths)
     return Framing(starts=starts[data_ok], lengths=lengths[data_ok], end=pos,
                    bad_crc=offsets[~data_ok] + base, problem=problem)
+
+
+def _lies(arr, pos):
+    """Whether another valid record header starts right after the (valid) header at `pos`."""
+    return arr.size - pos >= 2 * HEADER and bool(_header_ok(arr, np.array([pos + HEADER], np.int64))[0])
+
+
+def frame(buf, base=0):
+    """Split `buf` into TFRecords and check both CRCs of each.
+
+    A valid header whose record would run past the end of `buf` is either a
+    record still being written (left for later) or a lie; it is taken for a lie,
+    skipped and reported in `Framing.skipped`, when a valid header follows it
+    right away (a writer puts the record's data there).
+
+    Parameters
+    ----------
+    buf : bytes-like or (N,) uint8 ndarray
+        Bytes from a record boundary on (a whole file, or what was appended
+        after a previous `Framing.end`).
+    base : int
+        File offset of ``buf[0]``, only used in messages and `Framing.bad_crc`.
+
+    Returns
+    -------
+    Framing
+    """
+    arr = buf if isinstance(buf, np.ndarray) else np.frombuffer(buf, dtype=np.uint8)
+    parts, at, skipped = [], 0, []
+    while True:  # each pass frames bytes after the last, so this stays linear
+        fr = _frame_from(arr[at:], base + at)
+        parts.append((at, fr))
+        tail = at + fr.end
+        if fr.problem or arr.size - tail < HEADER or not _lies(arr, tail):
+            break
+        length = struct.unpack_from("<Q", memoryview(arr), tail)[0]
+        skipped.append(f"record header at offset {base + tail} claims {length} bytes, past the end of the "
+                       f"file ({arr.size - tail - OVERHEAD} follow), and another record starts right after it: "
+                       "skipped the header")
+        at = tail + HEADER
+    starts = [fr.starts + o for o, fr in parts]
+    return Framing(starts=np.concatenate(starts), lengths=np.concatenate([fr.lengths for _, fr in parts]),
+                   end=at + fr.end, bad_crc=np.concatenate([fr.bad_crc for _, fr in parts]),
+                   problem=fr.problem, skipped=skipped)
+
+
+def incomplete_tail(buf, end, base=0):
+    """What is known of the incomplete record at `end`, where a `Framing` without problem ended.
+
+    Returns
+    -------
+    message : str or None
+        Its offset (`base` is that of ``buf[0]``) and size; None when `buf` ends at `end`.
+    need : int
+        Bytes from `end` on needed before framing again can find a record.
+    suspicious : bool
+        Its first data byte starts no Event field: no writer is writing it.
+    """
+    rest = len(buf) - end
+    if rest == 0:
+        return None, 0, False
+    if rest < HEADER:
+        return f"the file ends inside the record header at offset {base + end} ({rest} of {HEADER} bytes)", HEADER, False
+    length = struct.unpack_from("<Q", memoryview(buf), end)[0]
+    odd = rest > HEADER and int(buf[end + HEADER]) not in _EVENT_KEYS
+    return (f"the file ends inside the record at offset {base + end}: its header claims {length} bytes, "
+            f"{rest - HEADER} follow" + (", and they do not start like an Event" if odd else "")
+            ), length + OVERHEAD, odd
 
 
 def encode(data):
