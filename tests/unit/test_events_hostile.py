@@ -279,3 +279,16 @@ def test_a_big_record_fed_in_small_pieces(tmp_path):
     assert logs.warnings == [] and logs.incomplete == {}
     assert logs.scalars(".", "x").values.tolist() == [0.0, 1.0, 2.0, 4.0]
     assert logs.scalars(".", long_tag(300_000).decode()).steps.tolist() == [3]
+
+
+def test_a_plugin_tensor_that_does_not_fit_its_plugin_stays_a_tensor(tmp_path):
+    from nnlab.events.proto import event_pb2, tensor_pb2
+    ev = event_pb2.Event(step=1, wall_time=1.0)
+    bad = ev.summary.value.add(tag="img", tensor=tensor_pb2.TensorProto(
+        dtype=7, string_val=[b"wide", b"3", b"png"], tensor_shape={"dim": [{"size": 3}]}))
+    bad.metadata.plugin_data.plugin_name = "images"
+    write(tmp_path / NAME, [ev.SerializeToString(), event(2, [value(b"loss", 1.0)])])
+    logs = read_logdir(tmp_path)
+    assert logs.tags(".")["tensors"] == ["img"] and logs.tags(".")["images"] == []
+    assert logs.tensors(".", "img").values[0].array.tolist() == [b"wide", b"3", b"png"]
+    assert logs.scalars(".", "loss").values.tolist() == [1.0]

@@ -131,7 +131,7 @@ def _fast_items(fb, first_record, starts):
     order = ((np.int64(first_record) + rec.astype(np.int64)) << VALUE_BITS) | index.astype(np.int64)
     items = Items(num_order=order, num_tag=tag, num_step=fb.step[rec], num_wall=fb.wall_time[rec],
                   num_value=fb.value[keep], num_source=fb.kind[keep], tags=list(fb.tags),
-                  errors=errors, renamed={tag: at for at, tag in reversed(fb.renamed)})  # the first one wins
+                  errors=errors, renamed={name: at for at, name in reversed(fb.renamed)})  # the first wins
     has = np.flatnonzero(meta >= 0)
     _, first = np.unique(tag[has], return_index=True)  # values are in file order
     for k in has[first].tolist():

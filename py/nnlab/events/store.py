@@ -171,7 +171,10 @@ def classify(payload, plugin):
                       (GraphData, "graph"), (RunMetadata, "run_metadata")):
         if isinstance(payload, cls):
             return kind, payload
-    return _from_tensor(payload, plugin)
+    try:
+        return _from_tensor(payload, plugin)
+    except (ValueError, TypeError, IndexError):  # e.g. an image whose width is no number: show the raw tensor
+        return "tensors", payload
 
 
 class _Parts:
