@@ -7,6 +7,8 @@ objects. Anything else -- a record with other Event fields (graphs, run
 metadata), a value that is not a float/double scalar (histograms,
 images, text, ...) or any surprise in the bytes -- is listed for the protobuf
 runtime (`slow_records`, `slow_values`), which gives identical results, slower.
+One exception: a tag that is not UTF-8 makes protobuf reject its value, while
+here the value is kept under an escaped name (see `_decode_tags`).
 """
 
 from dataclasses import dataclass, field

@@ -2,7 +2,8 @@
 
 `tokenize` splits every message of a batch (one numpy lane per message) into
 its fields in one loop whose length is the largest field count, not the
-number of messages. Higher layers pick the fields they know by number and
+number of messages; the few messages with many more fields than the rest
+(a Summary of thousands of values) are finished in plain Python. Higher layers pick the fields they know by number and
 wire type; a message with anything unexpected is handed to the protobuf
 runtime instead, so this code only has to be right for the common shapes.
 """
