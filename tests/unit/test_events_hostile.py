@@ -240,6 +240,22 @@ def test_header_past_the_end_followed_by_records_is_skipped_and_the_rest_kept(tm
                              "right after it: skipped the header"]
 
 
+@pytest.mark.parametrize("at", [0, 6, 9])
+def test_header_replaced_by_one_claiming_past_the_end_keeps_every_record(tmp_path, at):
+    datas = [event(s, [value(b"loss", s * 0.25), value(b"acc", -s)]) for s in range(10)]
+    offsets = write(tmp_path / NAME, datas)
+    blob = bytearray((tmp_path / NAME).read_bytes())
+    blob[offsets[at]:offsets[at] + 12] = header(10 ** 7)
+    (tmp_path / NAME).write_bytes(bytes(blob))
+    logs = read_logdir(tmp_path)
+    assert logs.scalars(".", "loss").steps.tolist() == list(range(10))
+    assert logs.scalars(".", "acc").values.tolist() == [-float(s) for s in range(10)]
+    assert logs.warnings == [f"{NAME}: record header at offset {offsets[at]} claims 10000000 bytes, past the end "
+                             f"of the file ({len(blob) - offsets[at] - 16} follow), but its Event ends after "
+                             f"{len(datas[at])} bytes where its data CRC matches: read it so"]
+    assert logs.incomplete == {}
+
+
 @pytest.mark.parametrize("junk", [b"\xff" * 50, b"\x00" * 7])
 def test_header_past_the_end_followed_by_no_event_warns_and_keeps_what_came_before(tmp_path, junk):
     blob, offsets = records_file(tmp_path / NAME, range(10))

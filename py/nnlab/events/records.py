@@ -26,14 +26,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .crc import _Words, crc32c_ranges, mask
+from .tails import HEADER, OVERHEAD, header_ok, incomplete_tail, lie, u32_at  # noqa: F401 (re-exported)
 
-HEADER = 12  # u64 length + u32 masked CRC of the length
-OVERHEAD = 16  # header + u32 masked CRC of the data
 MAX_RECORD = 1 << 31  # protobuf messages cannot be larger; anything above is corruption
 _PROBE_MIN, _PROBE_MAX = 8, 64  # records read one by one before guessing a period
 _PERIOD_MAX = 32
-# first byte of every Event field (numbers 1 to 10), i.e. of any record an event writer makes
-_EVENT_KEYS = frozenset((1 << 3 | 1, 2 << 3) + tuple(n << 3 | 2 for n in range(3, 11)))
 
 
 @dataclass
@@ -166,22 +163,10 @@ def _walk(arr, words):
     return np.concatenate(parts_o), np.concatenate(parts_l), pos, status
 
 
-def _u32_at(arr, pos):
-    """Little-endian uint32 at each byte offset in `pos`."""
-    view = np.ndarray(shape=(max(arr.size - 3, 0),), dtype="<u4", buffer=arr, strides=(1,))
-    return view[pos]
-
-
-def _header_ok(arr, offsets):
-    """(n,) bool: the stored masked CRC of each 8-byte length matches."""
-    crc = mask(crc32c_ranges(arr, offsets, np.full(offsets.size, 8)))
-    return crc == _u32_at(arr, offsets + 8)
-
-
 def _tail_problem(arr, pos, status, base):
     """Why the bytes after the last complete record can't be read, or None if they may still grow."""
     if status == "absurd" or (status == "partial" and arr.size - pos >= HEADER):
-        ok = bool(_header_ok(arr, np.array([pos], dtype=np.int64))[0])
+        ok = bool(header_ok(arr, np.array([pos], dtype=np.int64))[0])
         if not ok:
             return f"unreadable bytes at offset {base + pos} (record header CRC mismatch); stopped reading"
         if status == "absurd":
@@ -195,23 +180,18 @@ def _frame_from(arr, base):
     words = _Words(arr)
     offsets, lengths, pos, status = _walk(arr, words)
     problem = None
-    header_ok = _header_ok(arr, offsets)
-    if not header_ok.all():
-        first = int(np.argmin(header_ok))
+    heads_ok = header_ok(arr, offsets)
+    if not heads_ok.all():
+        first = int(np.argmin(heads_ok))
         problem = f"unreadable bytes at offset {base + int(offsets[first])} (record header CRC mismatch); stopped reading"
         pos = int(offsets[first])
         offsets, lengths = offsets[:first], lengths[:first]
     else:
         problem = _tail_problem(arr, pos, status, base)
     starts = offsets + HEADER
-    data_ok = mask(crc32c_ranges(arr, starts, lengths)) == _u32_at(arr, starts + lengths)
+    data_ok = mask(crc32c_ranges(arr, starts, lengths)) == u32_at(arr, starts + lengths)
     return Framing(starts=starts[data_ok], lengths=lengths[data_ok], end=pos,
                    bad_crc=offsets[~data_ok] + base, problem=problem)
-
-
-def _lies(arr, pos):
-    """Whether another valid record header starts right after the (valid) header at `pos`."""
-    return arr.size - pos >= 2 * HEADER and bool(_header_ok(arr, np.array([pos + HEADER], np.int64))[0])
 
 
 def frame(buf, base=0):
@@ -239,42 +219,19 @@ def frame(buf, base=0):
     while True:  # each pass frames bytes after the last, so this stays linear
         fr = _frame_from(arr[at:], base + at)
         parts.append((at, fr))
-        tail = at + fr.end
-        if fr.problem or arr.size - tail < HEADER or not _lies(arr, tail):
+        at += fr.end
+        found = None if fr.problem or arr.size - at < HEADER else lie(arr, at)
+        if found is None:
             break
-        length = struct.unpack_from("<Q", memoryview(arr), tail)[0]
-        skipped.append(f"record header at offset {base + tail} claims {length} bytes, past the end of the "
-                       f"file ({arr.size - tail - OVERHEAD} follow), and another record starts right after it: "
-                       "skipped the header")
-        at = tail + HEADER
-    starts = [fr.starts + o for o, fr in parts]
-    return Framing(starts=np.concatenate(starts), lengths=np.concatenate([fr.lengths for _, fr in parts]),
-                   end=at + fr.end, bad_crc=np.concatenate([fr.bad_crc for _, fr in parts]),
-                   problem=fr.problem, skipped=skipped)
-
-
-def incomplete_tail(buf, end, base=0):
-    """What is known of the incomplete record at `end`, where a `Framing` without problem ended.
-
-    Returns
-    -------
-    message : str or None
-        Its offset (`base` is that of ``buf[0]``) and size; None when `buf` ends at `end`.
-    need : int
-        Bytes from `end` on needed before framing again can find a record.
-    suspicious : bool
-        Its first data byte starts no Event field: no writer is writing it.
-    """
-    rest = len(buf) - end
-    if rest == 0:
-        return None, 0, False
-    if rest < HEADER:
-        return f"the file ends inside the record header at offset {base + end} ({rest} of {HEADER} bytes)", HEADER, False
-    length = struct.unpack_from("<Q", memoryview(buf), end)[0]
-    odd = rest > HEADER and int(buf[end + HEADER]) not in _EVENT_KEYS
-    return (f"the file ends inside the record at offset {base + end}: its header claims {length} bytes, "
-            f"{rest - HEADER} follow" + (", and they do not start like an Event" if odd else "")
-            ), length + OVERHEAD, odd
+        skip, message = found
+        skipped.append(f"record header at offset {base + at} {message}")
+        if skip > HEADER:  # the record's true length is known: keep it
+            parts.append((0, Framing(starts=np.array([at + HEADER]), lengths=np.array([skip - OVERHEAD]), end=0)))
+        at += skip
+    frames = [fr for _, fr in parts]
+    return Framing(starts=np.concatenate([fr.starts + o for o, fr in parts]),
+                   lengths=np.concatenate([fr.lengths for fr in frames]), end=at,
+                   bad_crc=np.concatenate([fr.bad_crc for fr in frames]), problem=fr.problem, skipped=skipped)
 
 
 def encode(data):

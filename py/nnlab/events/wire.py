@@ -136,7 +136,7 @@ def _varint(data, i, end):
     return None, None
 
 
-def _field(data, i, end):
+def field_at(data, i, end):
     """(number, wire, value, payload pos, size, next offset) of the field at `i`, or None if invalid."""
     key, p = _varint(data, i, end)
     if key is None:
@@ -167,7 +167,7 @@ def _one_by_one(arr, start, end, lane, k):
     data = arr[start:end].tobytes()
     rows, i, bad = [], 0, False
     while i < len(data):
-        f = _field(data, i, len(data))
+        f = field_at(data, i, len(data))
         if f is None:
             bad = True
             break
