@@ -226,7 +226,8 @@ def frame(buf, base=0):
         skip, message = found
         skipped.append(f"record header at offset {base + at} {message}")
         if skip > HEADER:  # the record's true length is known: keep it
-            parts.append((0, Framing(starts=np.array([at + HEADER]), lengths=np.array([skip - OVERHEAD]), end=0)))
+            parts.append((0, Framing(starts=np.array([at + HEADER], np.int64),
+                                     lengths=np.array([skip - OVERHEAD], np.int64), end=0)))
         at += skip
     frames = [fr for _, fr in parts]
     return Framing(starts=np.concatenate([fr.starts + o for o, fr in parts]),
