@@ -308,3 +308,23 @@ def test_a_plugin_tensor_that_does_not_fit_its_plugin_stays_a_tensor(tmp_path):
     assert logs.tags(".")["tensors"] == ["img"] and logs.tags(".")["images"] == []
     assert logs.tensors(".", "img").values[0].array.tolist() == [b"wide", b"3", b"png"]
     assert logs.scalars(".", "loss").values.tolist() == [1.0]
+
+
+@pytest.mark.parametrize("path", ["fast", "protobuf"])
+def test_values_past_the_most_a_record_can_order_are_skipped_with_a_warning(tmp_path, monkeypatch, path):
+    """Order keys hold MAX_VALUES values per record (2**20; made small here to keep the test quick)."""
+    from nnlab.events import fastpath, slow
+    most = 1000
+    monkeypatch.setattr(fastpath, "MAX_VALUES", most)
+    monkeypatch.setattr(slow, "MAX_VALUES", most)
+    summary = len_field(1, value(b"a", 1.0)) * most + len_field(1, value(b"a", 2.0)) * 3
+    # a log_message before the summary (the oneof's last field wins) sends the record to protobuf
+    other = len_field(6, b"\x12\x02hi") if path == "protobuf" else b""
+    big = b"\x09" + struct.pack("<d", 5.0) + b"\x10\x05" + other + len_field(5, summary)
+    offsets = write(tmp_path / NAME, [event(4, [value(b"b", 4.0)]), big, event(6, [value(b"a", 6.0)])])
+    logs = read_logdir(tmp_path)
+    a = logs.scalars(".", "a")
+    assert a.steps.tolist() == [5] * most + [6] and a.values.tolist() == [1.0] * most + [6.0]
+    assert logs.scalars(".", "b").values.tolist() == [4.0]
+    assert logs.warnings == [f"{NAME}: record at offset {offsets[1]}: 3 summary values past the first "
+                             f"{most} skipped"]

@@ -14,7 +14,7 @@ from .records import HEADER
 from .values import SummaryInfo
 from .wire import LEN, VARINT, tokenize
 
-VALUE_BITS = 20  # order = record << VALUE_BITS | value index
+VALUE_BITS = fastpath.VALUE_BITS  # order = record << VALUE_BITS | value index
 SIMPLE, TENSOR_F32, TENSOR_F64 = fastpath.SIMPLE, fastpath.TENSOR_F32, fastpath.TENSOR_F64
 
 
@@ -131,7 +131,7 @@ def _fast_items(fb, first_record, starts):
     order = ((np.int64(first_record) + rec.astype(np.int64)) << VALUE_BITS) | index.astype(np.int64)
     items = Items(num_order=order, num_tag=tag, num_step=fb.step[rec], num_wall=fb.wall_time[rec],
                   num_value=fb.value[keep], num_source=fb.kind[keep], tags=list(fb.tags),
-                  errors=errors, renamed={name: at for at, name in reversed(fb.renamed)})  # the first wins
+                  errors=fb.errors + errors, renamed={name: at for at, name in reversed(fb.renamed)})  # the first wins
     has = np.flatnonzero(meta >= 0)
     _, first = np.unique(tag[has], return_index=True)  # values are in file order
     for k in has[first].tolist():

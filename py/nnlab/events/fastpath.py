@@ -17,12 +17,13 @@ import numpy as np
 
 from . import templates
 from .records import HEADER
+from .spans import unique_spans
 from .wire import FIXED32, FIXED64, LEN, VARINT, read_fixed, tokenize
 
 SIMPLE, TENSOR_F32, TENSOR_F64 = 0, 1, 2  # fast values: simple_value, or a float/double scalar tensor
 _DT_FLOAT, _DT_DOUBLE = 1, 2
-_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
-_SHORT = 64  # spans up to this many bytes are hashed with numpy
+VALUE_BITS = 20  # items are ordered by record << VALUE_BITS | value index
+MAX_VALUES = 1 << VALUE_BITS  # values kept per record
 
 
 @dataclass
@@ -48,6 +49,8 @@ class FastBatch:
     tags : list of str
     metas : list of bytes
         Serialized SummaryMetadata, each distinct one once.
+    errors : list of (int, str)
+        Values skipped: offset of their record (relative to the batch), and why.
     renamed : list of (int, str)
         Tags that were not valid UTF-8: offset of the first record holding one
         (relative to the batch) and the name it is shown under.
@@ -65,6 +68,7 @@ class FastBatch:
     slow_values: np.ndarray
     tags: list
     metas: list
+    errors: list = field(default_factory=list)
     renamed: list = field(default_factory=list)
 
 
@@ -125,6 +129,17 @@ def _values(arr, span, slow):
     return table[np.lexsort((table[:, 1], table[:, 0]))]
 
 
+def _cap_values(vals, starts):
+    """Drop the values past the first `MAX_VALUES` of a record (their order keys would spill into the next)."""
+    over = vals[:, 1] >= MAX_VALUES
+    if not over.any():
+        return vals, []
+    recs, counts = np.unique(vals[over, 0], return_counts=True)
+    errors = [(int(starts[r]) - HEADER, f"{n} summary values past the first {MAX_VALUES} skipped")
+              for r, n in zip(recs.tolist(), counts.tolist())]
+    return vals[~over], errors
+
+
 def _value_fields(arr, vals):
     """Tag, simple_value, tensor and metadata spans of each value; flags values to go slow."""
     m = vals.shape[0]
@@ -166,70 +181,6 @@ def _tensor_scalars(arr, tspan):
         read[lane[m]] = True
     slow |= ~read  # another dtype, a wrong width, or float_val of a double tensor
     return value, dtype, slow
-
-
-def _words_at(arr, pos):
-    """Little-endian uint64 at each byte offset; bytes past the end of `arr` read as 0."""
-    n = arr.size
-    words = np.ndarray(shape=(max(n - 7, 0),), dtype="<u8", buffer=arr, strides=(1,))
-    out = words[np.clip(pos, 0, max(words.size - 1, 0))] if words.size else np.zeros(pos.size, np.uint64)
-    over = np.flatnonzero(pos > n - 8)
-    if over.size:  # near the end: assemble from single bytes
-        acc = np.zeros(over.size, dtype=np.uint64)
-        for b in range(8):
-            at = pos[over] + b
-            byte = np.where(at < n, arr[np.clip(at, 0, n - 1)], 0).astype(np.uint64)
-            acc |= byte << np.uint64(8 * b)
-        out[over] = acc
-    return out
-
-
-def _first_of_short(arr, pos, size):
-    """For spans of at most `_SHORT` bytes: index of the first span holding the same bytes."""
-    h = size.astype(np.uint64) * _HASH_MUL
-    chunks = []
-    for k in range((int(size.max(initial=0)) + 7) // 8):
-        left = np.clip(size - 8 * k, 0, 8).astype(np.uint64)
-        keep = np.where(left == 8, ~np.uint64(0), (np.uint64(1) << (8 * left)) - np.uint64(1))
-        w = _words_at(arr, pos + 8 * k) & keep
-        chunks.append(w)
-        h = (h ^ w) * _HASH_MUL
-    _, first, ids = np.unique(h, return_index=True, return_inverse=True)
-    rep = first[ids.reshape(-1)].astype(np.int64)
-    same = np.all([c == c[rep] for c in chunks], axis=0) & (size == size[rep])
-    if not same.all():  # a hash collision: group by the bytes themselves
-        found = {}
-        raw = (arr[p:p + s].tobytes() for p, s in zip(pos.tolist(), size.tolist()))
-        rep = np.array([found.setdefault(b, i) for i, b in enumerate(raw)], dtype=np.int64)
-    return rep
-
-
-def unique_spans(arr, pos, size):
-    """Group equal byte strings ``arr[pos[i]:pos[i] + size[i]]``, in time linear in their bytes.
-
-    Short spans (tags, metadata) are hashed with numpy a word at a time; long
-    ones, whose words would each cost a numpy round for all spans, are few
-    (there are at most total bytes / `_SHORT` of them) and hashed as bytes.
-
-    Returns
-    -------
-    ids : (n,) int64
-        Index of each span's string in `strings`.
-    strings : list of bytes
-        Each distinct string once, in order of first appearance.
-    """
-    pos, size = np.asarray(pos, np.int64), np.asarray(size, np.int64)
-    rep = np.zeros(pos.size, dtype=np.int64)  # index of the first span with the same bytes
-    short = np.flatnonzero(size <= _SHORT).astype(np.int64)  # intp is int32 in wasm
-    if short.size:
-        rep[short] = short[_first_of_short(arr, pos[short], size[short])]
-    long_ = np.flatnonzero(size > _SHORT).astype(np.int64)
-    found = {}
-    for i, p, s in zip(long_.tolist(), pos[long_].tolist(), size[long_].tolist()):
-        rep[i] = found.setdefault(arr[p:p + s].tobytes(), i)
-    firsts, ids = np.unique(rep, return_inverse=True)  # a first index sorts as its first appearance
-    strings = [arr[p:p + s].tobytes() for p, s in zip(pos[firsts].tolist(), size[firsts].tolist())]
-    return ids.reshape(-1).astype(np.int64), strings
 
 
 def _decode_tags(arr, tag_span, fast):
@@ -308,7 +259,7 @@ def decode(arr, starts, lengths):
     rest = np.flatnonzero(~m.ok)
     span = np.full((starts.size, 2), -1, dtype=np.int64)
     wall[rest], step[rest], span[rest], slow_rec[rest] = _events(arr, starts[rest], ends[rest])
-    vals = _values(arr, span, slow_rec)
+    vals, errors = _cap_values(_values(arr, span, slow_rec), starts)
     parts = [p for p in (_generic_values(arr, vals[~slow_rec[vals[:, 0]]]), _matched_values(m, ends))
              if p["rec"].size] or [_matched_values(m, ends)]
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if len(parts) > 1 else parts[0]
@@ -326,4 +277,4 @@ def decode(arr, starts, lengths):
         wall_time=wall, step=step, slow_records=np.flatnonzero(slow_rec),
         rec=cols["rec"][fast], index=cols["index"][fast], tag=tag[fast], meta=meta[fast],
         kind=cols["kind"][fast], value=cols["value"][fast], slow_values=slow_values, tags=tags, metas=metas,
-        renamed=[(int(starts[r]) - HEADER, tags[t]) for r, t in zip(cols["rec"][renamed].tolist(), tag[renamed].tolist())])
+        errors=errors, renamed=[(int(starts[r]) - HEADER, tags[t]) for r, t in zip(cols["rec"][renamed].tolist(), tag[renamed].tolist())])
