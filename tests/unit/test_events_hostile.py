@@ -1,10 +1,9 @@
-"""Damaged and hostile event files: every damaged value is skipped with a warning, the rest kept.
+"""Hostile values in event files: every damaged value is skipped with a warning, the rest kept.
 
-Files are written with TensorBoard's own RecordWriter; records are crafted as
-raw wire bytes where protobuf would refuse to write them (tags or metadata
-that are not UTF-8, truncated metadata). Big inputs are sized so that the
-superlinear code this replaced would take many seconds; the tests check
-content only, never time.
+Records are crafted in `eventcraft` (metadata or tags that are not UTF-8,
+truncated metadata) and written with TensorBoard's RecordWriter. Big inputs
+are sized so that the superlinear code this replaced would take many seconds;
+the tests check content only, never time.
 """
 
 import struct
@@ -12,69 +11,9 @@ import struct
 import numpy as np
 import pytest
 
-from nnlab.events import read_files, read_logdir, wire
-from nnlab.events.crc import masked_crc32c
-
-from tensorboard.backend.event_processing import event_accumulator as ea_mod  # noqa: E402
-from tensorboard.summary.writer.record_writer import RecordWriter  # noqa: E402
-
-NAME = "events.out.tfevents.1.host"
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
-        n >>= 7
-        if not n:
-            return bytes(out)
-
-
-def len_field(number, payload):
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
-
-
-def value(tag, simple, meta=None):
-    """Summary.Value bytes: tag (bytes), simple_value, optional raw SummaryMetadata bytes."""
-    out = len_field(1, tag) + b"\x15" + struct.pack("<f", simple)
-    return out + (len_field(9, meta) if meta is not None else b"")
-
-
-def event(step, values, wall=None):
-    """Event bytes holding a Summary of the given Value bytes."""
-    head = b"\x09" + struct.pack("<d", 1000.0 + step if wall is None else wall) + b"\x10" + varint(step)
-    return head + len_field(5, b"".join(len_field(1, v) for v in values))
-
-
-def histogram_value(tag=b"h"):
-    """A Value holding a histogram: read by protobuf, not the fast path."""
-    histo = b"\x09" + struct.pack("<d", 0.0) + b"\x11" + struct.pack("<d", 1.0) + b"\x19" + struct.pack("<d", 3.0)
-    histo += len_field(6, struct.pack("<d", 1.0)) + len_field(7, struct.pack("<d", 3.0))
-    return len_field(1, tag) + len_field(5, histo)
-
-
-def write(path, datas):
-    """Write records with TensorBoard's writer; returns the offset of each record."""
-    with open(path, "wb") as f:
-        writer = RecordWriter(f)
-        for data in datas:
-            writer.write(data)
-    return np.cumsum([0] + [len(d) + 16 for d in datas[:-1]]).tolist()
-
-
-def accumulated_scalars(path):
-    acc = ea_mod.EventAccumulator(str(path), size_guidance={k: 0 for k in ea_mod.DEFAULT_SIZE_GUIDANCE})
-    acc.Reload()
-    return {tag: ([e.step for e in acc.Scalars(tag)], [e.value for e in acc.Scalars(tag)])
-            for tag in acc.Tags()["scalars"]}
-
-
-def our_scalars(logs, run="."):
-    out = {}
-    for tag in logs.tags(run)["scalars"]:
-        s = logs.scalars(run, tag)
-        out[tag] = (s.steps.tolist(), s.values.astype(np.float32).tolist())
-    return out
+from nnlab.events import read_logdir, wire
+from tests.unit.eventcraft import (NAME, accumulated_scalars, event, histogram_value, len_field, long_tag,
+                                    our_scalars, value, varint, write)
 
 
 # -- 1. malformed SummaryMetadata ---------------------------------------------------------
@@ -162,10 +101,6 @@ def test_tags_not_utf8_in_later_batches_join_the_same_series(tmp_path):
 
 
 # -- 4. sizes that made the reader superlinear ----------------------------------------------
-def long_tag(n=1 << 16):
-    return bytes(np.random.default_rng(5).integers(97, 123, n, dtype=np.uint8))
-
-
 @pytest.mark.parametrize("layout", ["one value per record", "all values in one record"])
 def test_a_64kb_tag_among_8000_values(tmp_path, layout):
     tags = [b"t%d" % k for k in range(10)]
@@ -214,87 +149,6 @@ def test_long_messages_tokenize_like_short_ones(monkeypatch):
     monkeypatch.setattr(wire, "_LANES_PER_ROUND", 1 << 40)  # numpy rounds only
     assert mixed == fields_by_lane(wire.tokenize(arr, starts, ends))
     assert mixed[1][:3] == [False, True, True]
-
-
-# -- 3. a valid header claiming more bytes than the file has ------------------------------
-def header(length):
-    head = struct.pack("<Q", length)
-    return head + struct.pack("<I", masked_crc32c(head))
-
-
-def records_file(path, steps, tag=b"loss"):
-    offsets = write(path, [event(s, [value(tag, s * 0.25)]) for s in steps])
-    return path.read_bytes(), offsets
-
-
-def test_header_past_the_end_followed_by_records_is_skipped_and_the_rest_kept(tmp_path):
-    blob, offsets = records_file(tmp_path / NAME, range(10))
-    (tmp_path / "clean").mkdir()
-    (tmp_path / "clean" / NAME).write_bytes(blob)
-    (tmp_path / NAME).write_bytes(blob[:offsets[5]] + header(10 ** 6) + blob[offsets[5]:])
-    logs = read_logdir(tmp_path)
-    assert logs.scalars(".", "loss").steps.tolist() == list(range(10))
-    assert our_scalars(logs) == accumulated_scalars(tmp_path / "clean")
-    assert logs.warnings == [f"{NAME}: record header at offset {offsets[5]} claims 1000000 bytes, past the end "
-                             f"of the file ({len(blob) - offsets[5] - 4} follow), and another record starts "
-                             "right after it: skipped the header"]
-
-
-@pytest.mark.parametrize("at", [0, 6, 9])
-def test_header_replaced_by_one_claiming_past_the_end_keeps_every_record(tmp_path, at):
-    datas = [event(s, [value(b"loss", s * 0.25), value(b"acc", -s)]) for s in range(10)]
-    offsets = write(tmp_path / NAME, datas)
-    blob = bytearray((tmp_path / NAME).read_bytes())
-    blob[offsets[at]:offsets[at] + 12] = header(10 ** 7)
-    (tmp_path / NAME).write_bytes(bytes(blob))
-    logs = read_logdir(tmp_path)
-    assert logs.scalars(".", "loss").steps.tolist() == list(range(10))
-    assert logs.scalars(".", "acc").values.tolist() == [-float(s) for s in range(10)]
-    assert logs.warnings == [f"{NAME}: record header at offset {offsets[at]} claims 10000000 bytes, past the end "
-                             f"of the file ({len(blob) - offsets[at] - 16} follow), but its Event ends after "
-                             f"{len(datas[at])} bytes where its data CRC matches: read it so"]
-    assert logs.incomplete == {}
-
-
-@pytest.mark.parametrize("junk", [b"\xff" * 50, b"\x00" * 7])
-def test_header_past_the_end_followed_by_no_event_warns_and_keeps_what_came_before(tmp_path, junk):
-    blob, offsets = records_file(tmp_path / NAME, range(10))
-    (tmp_path / NAME).write_bytes(blob[:offsets[6]] + header(1 << 30) + junk)
-    logs = read_logdir(tmp_path)
-    assert logs.scalars(".", "loss").steps.tolist() == list(range(6))
-    assert logs.warnings == [f"{NAME}: the file ends inside the record at offset {offsets[6]}: its header claims "
-                             f"{1 << 30} bytes, {len(junk)} follow, and they do not start like an Event"]
-
-
-def test_record_still_being_written_is_quiet_until_the_file_is_cut_short(tmp_path):
-    blob, offsets = records_file(tmp_path / NAME, range(10))
-    (tmp_path / NAME).write_bytes(blob[:offsets[7] + 20])
-    logs = read_logdir(tmp_path)
-    assert logs.warnings == [] and logs.scalars(".", "loss").steps.tolist() == list(range(7))
-    claim = offsets[8] - offsets[7] - 16
-    assert logs.incomplete == {NAME: f"the file ends inside the record at offset {offsets[7]}: its header "
-                                     f"claims {claim} bytes, 8 follow"}
-    (tmp_path / NAME).write_bytes(blob)
-    logs.reload()
-    assert logs.warnings == [] and logs.incomplete == {} and len(logs.scalars(".", "loss")) == 10
-    (tmp_path / NAME).write_bytes(blob[:offsets[7] + 20])
-    again = read_logdir(tmp_path)
-    (tmp_path / NAME).write_bytes(blob[:offsets[7]])  # shrank: the record will never be completed
-    again.reload()
-    assert [w for w in again.warnings if f"offset {offsets[7]}" in w]
-
-
-def test_a_big_record_fed_in_small_pieces(tmp_path):
-    """Bytes of an incomplete record are kept aside until it is complete, not joined on every piece."""
-    big = event(3, [value(long_tag(300_000), 2.5)])
-    write(tmp_path / NAME, [event(s, [value(b"x", s)]) for s in range(3)] + [big, event(4, [value(b"x", 4)])])
-    blob = (tmp_path / NAME).read_bytes()
-    logs = read_files({NAME: blob[:100]})
-    for lo in range(100, len(blob), 997):
-        logs.update({NAME: blob[lo:lo + 997]})
-    assert logs.warnings == [] and logs.incomplete == {}
-    assert logs.scalars(".", "x").values.tolist() == [0.0, 1.0, 2.0, 4.0]
-    assert logs.scalars(".", long_tag(300_000).decode()).steps.tolist() == [3]
 
 
 def test_a_plugin_tensor_that_does_not_fit_its_plugin_stays_a_tensor(tmp_path):
