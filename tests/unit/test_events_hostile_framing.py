@@ -26,7 +26,7 @@ def test_header_past_the_end_followed_by_records_is_skipped_and_the_rest_kept(tm
     assert logs.scalars(".", "loss").steps.tolist() == list(range(10))
     assert our_scalars(logs) == accumulated_scalars(tmp_path / "clean")
     assert logs.warnings == [f"{NAME}: record header at offset {offsets[5]} claims 1000000 bytes, past the end "
-                             f"of the file ({len(blob) - offsets[5] - 4} follow), and another record starts "
+                             f"of the file ({len(blob) - offsets[5]} follow), and another record starts "
                              "right after it: skipped the header"]
 
 
@@ -41,7 +41,7 @@ def test_header_replaced_by_one_claiming_past_the_end_keeps_every_record(tmp_pat
     assert logs.scalars(".", "loss").steps.tolist() == list(range(10))
     assert logs.scalars(".", "acc").values.tolist() == [-float(s) for s in range(10)]
     assert logs.warnings == [f"{NAME}: record header at offset {offsets[at]} claims 10000000 bytes, past the end "
-                             f"of the file ({len(blob) - offsets[at] - 16} follow), but its Event ends after "
+                             f"of the file ({len(blob) - offsets[at] - 12} follow), but its Event ends after "
                              f"{len(datas[at])} bytes where its data CRC matches: read it so"]
     assert logs.incomplete == {}
 

@@ -58,7 +58,7 @@ def lie(arr, pos):
         was wrong.
     """
     length = struct.unpack_from("<Q", memoryview(arr), pos)[0]
-    claim = f"claims {length} bytes, past the end of the file ({arr.size - pos - OVERHEAD} follow)"
+    claim = f"claims {length} bytes, past the end of the file ({arr.size - pos - HEADER} follow)"
     if arr.size - pos >= 2 * HEADER and header_ok(arr, np.array([pos + HEADER], np.int64))[0]:
         return HEADER, f"{claim}, and another record starts right after it: skipped the header"
     true = _true_length(arr, pos + HEADER)
