@@ -10,7 +10,8 @@ so it runs in the browser's Pyodide worker as well as in CPython.
 >>> s = logs.scalars("train", "loss")                 # doctest: +SKIP
 >>> s.steps, s.wall_times, s.values                   # int64, float64, float64 arrays
 
-Layers, bottom up: `crc` and `records` (TFRecord framing and CRC32C, vectorised), `wire`,
+Layers, bottom up: `crc`, `records` and `tails` (TFRecord framing and CRC32C, vectorised;
+incomplete records and lying headers), `wire`,
 `templates` and `fastpath` (scalar records decoded with numpy), `decode` and
 `slow` (everything else through the generated protobuf classes in `proto`,
 imported only when needed), `store` (per file, and a run's series on demand),

@@ -10,10 +10,11 @@ from types import MappingProxyType
 import numpy as np
 
 from . import fastpath
+from .records import HEADER
 from .values import SummaryInfo
 from .wire import LEN, VARINT, tokenize
 
-VALUE_BITS = 20  # order = record << VALUE_BITS | value index
+VALUE_BITS = fastpath.VALUE_BITS  # order = record << VALUE_BITS | value index
 SIMPLE, TENSOR_F32, TENSOR_F64 = fastpath.SIMPLE, fastpath.TENSOR_F32, fastpath.TENSOR_F64
 
 
@@ -37,7 +38,10 @@ class Items:
     metadata : dict of str to (order, SummaryInfo)
         The first SummaryMetadata of each tag in this batch.
     errors : list of (offset, str)
-        Records (offset relative to the batch) that were skipped.
+        Records or values (offset of the record, relative to the batch) that were skipped.
+    renamed : dict of str to int
+        Tags that were not valid UTF-8, by the name they are shown under: offset
+        of the first record holding one.
     """
 
     num_order: np.ndarray
@@ -50,6 +54,7 @@ class Items:
     objects: list = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
+    renamed: dict = field(default_factory=dict)
 
 
 def first_meta(metadata, tag, order, info):
@@ -99,21 +104,38 @@ def metadata_info(blob):
         return None
 
 
-def _fast_items(fb, first_record):
-    """Items from the fast path's arrays (no protobuf except each distinct metadata once)."""
-    # int64 throughout: numpy's intp is int32 in wasm, and record << 20 passes 2**31 at record 2048
-    order = ((np.int64(first_record) + fb.rec.astype(np.int64)) << VALUE_BITS) | fb.index.astype(np.int64)
-    items = Items(num_order=order, num_tag=fb.tag, num_step=fb.step[fb.rec],
-                  num_wall=fb.wall_time[fb.rec], num_value=fb.value, num_source=fb.kind,
-                  tags=list(fb.tags))
-    infos = [metadata_info(m) for m in fb.metas]
+def _infos(metas):
+    """SummaryInfo of each serialized SummaryMetadata, or the reason it can't be read (a str)."""
+    infos = [metadata_info(m) for m in metas]
     if any(info is None for info in infos):  # unusual bytes: let protobuf read them
-        from .slow import parse_metadata
-        infos = [info or parse_metadata(m) for info, m in zip(infos, fb.metas)]
-    has = np.flatnonzero(fb.meta >= 0)
-    _, first = np.unique(fb.tag[has], return_index=True)  # values are in file order
+        from .slow import try_parse_metadata
+        infos = [info or try_parse_metadata(m) for info, m in zip(infos, metas)]
+    return infos
+
+
+def _drop_bad_metadata(fb, infos, starts):
+    """Keep the fast values whose metadata could be read; (kept indices, errors) of `fb`'s values."""
+    bad = np.array([isinstance(info, str) for info in infos] + [False], dtype=bool)  # [-1]: no metadata
+    skip = np.flatnonzero(bad[fb.meta])
+    errors = [(int(starts[fb.rec[k]]) - HEADER, f"summary value {int(fb.index[k])} skipped ({infos[fb.meta[k]]})")
+              for k in skip.tolist()]
+    return np.flatnonzero(~bad[fb.meta]), errors
+
+
+def _fast_items(fb, first_record, starts):
+    """Items from the fast path's arrays (no protobuf except each distinct metadata once)."""
+    infos = _infos(fb.metas)
+    keep, errors = _drop_bad_metadata(fb, infos, starts)
+    rec, index, tag, meta = fb.rec[keep], fb.index[keep], fb.tag[keep], fb.meta[keep]
+    # int64 throughout: numpy's intp is int32 in wasm, and record << 20 passes 2**31 at record 2048
+    order = ((np.int64(first_record) + rec.astype(np.int64)) << VALUE_BITS) | index.astype(np.int64)
+    items = Items(num_order=order, num_tag=tag, num_step=fb.step[rec], num_wall=fb.wall_time[rec],
+                  num_value=fb.value[keep], num_source=fb.kind[keep], tags=list(fb.tags),
+                  errors=fb.errors + errors, renamed={name: at for at, name in reversed(fb.renamed)})  # the first wins
+    has = np.flatnonzero(meta >= 0)
+    _, first = np.unique(tag[has], return_index=True)  # values are in file order
     for k in has[first].tolist():
-        first_meta(items.metadata, fb.tags[fb.tag[k]], int(order[k]), infos[fb.meta[k]])
+        first_meta(items.metadata, fb.tags[tag[k]], int(order[k]), infos[meta[k]])
     return items
 
 
@@ -133,7 +155,7 @@ def decode_batch(arr, starts, lengths, first_record=0):
     Items
     """
     fb = fastpath.decode(arr, starts, lengths)
-    items = _fast_items(fb, first_record)
+    items = _fast_items(fb, first_record, starts)
     if fb.slow_values.size or fb.slow_records.size:
         from .slow import decode_slow
         items = decode_slow(items, fb, arr, starts, lengths, first_record)

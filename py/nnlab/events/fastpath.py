@@ -7,18 +7,23 @@ objects. Anything else -- a record with other Event fields (graphs, run
 metadata), a value that is not a float/double scalar (histograms,
 images, text, ...) or any surprise in the bytes -- is listed for the protobuf
 runtime (`slow_records`, `slow_values`), which gives identical results, slower.
+One exception: a tag that is not UTF-8 makes protobuf reject its value, while
+here the value is kept under an escaped name (see `_decode_tags`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import templates
+from .records import HEADER
+from .spans import unique_spans
 from .wire import FIXED32, FIXED64, LEN, VARINT, read_fixed, tokenize
 
 SIMPLE, TENSOR_F32, TENSOR_F64 = 0, 1, 2  # fast values: simple_value, or a float/double scalar tensor
 _DT_FLOAT, _DT_DOUBLE = 1, 2
-_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+VALUE_BITS = 20  # items are ordered by record << VALUE_BITS | value index
+MAX_VALUES = 1 << VALUE_BITS  # values kept per record
 
 
 @dataclass
@@ -44,6 +49,11 @@ class FastBatch:
     tags : list of str
     metas : list of bytes
         Serialized SummaryMetadata, each distinct one once.
+    errors : list of (int, str)
+        Values skipped: offset of their record (relative to the batch), and why.
+    renamed : list of (int, str)
+        Tags that were not valid UTF-8: offset of the first record holding one
+        (relative to the batch) and the name it is shown under.
     """
 
     wall_time: np.ndarray
@@ -58,6 +68,8 @@ class FastBatch:
     slow_values: np.ndarray
     tags: list
     metas: list
+    errors: list = field(default_factory=list)
+    renamed: list = field(default_factory=list)
 
 
 def _once(tokens, idx, n):
@@ -117,6 +129,17 @@ def _values(arr, span, slow):
     return table[np.lexsort((table[:, 1], table[:, 0]))]
 
 
+def _cap_values(vals, starts):
+    """Drop the values past the first `MAX_VALUES` of a record (their order keys would spill into the next)."""
+    over = vals[:, 1] >= MAX_VALUES
+    if not over.any():
+        return vals, []
+    recs, counts = np.unique(vals[over, 0], return_counts=True)
+    errors = [(int(starts[r]) - HEADER, f"{n} summary values past the first {MAX_VALUES} skipped")
+              for r, n in zip(recs.tolist(), counts.tolist())]
+    return vals[~over], errors
+
+
 def _value_fields(arr, vals):
     """Tag, simple_value, tensor and metadata spans of each value; flags values to go slow."""
     m = vals.shape[0]
@@ -151,78 +174,45 @@ def _tensor_scalars(arr, tspan):
     value = np.zeros(n)
     read = np.zeros(n, dtype=bool)
     lane, number, size = t.lane[src], t.number[src], t.size[src]
-    for code, fmt, field in ((_DT_FLOAT, "<f4", 5), (_DT_DOUBLE, "<f8", 6)):
+    for code, fmt, typed_val in ((_DT_FLOAT, "<f4", 5), (_DT_DOUBLE, "<f8", 6)):
         width = np.dtype(fmt).itemsize
-        m = (dtype[lane] == code) & (size == width) & ((number == 4) | (number == field))
+        m = (dtype[lane] == code) & (size == width) & ((number == 4) | (number == typed_val))
         value[lane[m]] = read_fixed(arr, t.pos[src][m], fmt)
         read[lane[m]] = True
     slow |= ~read  # another dtype, a wrong width, or float_val of a double tensor
     return value, dtype, slow
 
 
-def _words_at(arr, pos):
-    """Little-endian uint64 at each byte offset; bytes past the end of `arr` read as 0."""
-    n = arr.size
-    words = np.ndarray(shape=(max(n - 7, 0),), dtype="<u8", buffer=arr, strides=(1,))
-    out = words[np.clip(pos, 0, max(words.size - 1, 0))] if words.size else np.zeros(pos.size, np.uint64)
-    over = np.flatnonzero(pos > n - 8)
-    if over.size:  # near the end: assemble from single bytes
-        acc = np.zeros(over.size, dtype=np.uint64)
-        for b in range(8):
-            at = pos[over] + b
-            byte = np.where(at < n, arr[np.clip(at, 0, n - 1)], 0).astype(np.uint64)
-            acc |= byte << np.uint64(8 * b)
-        out[over] = acc
-    return out
+def _decode_tags(arr, tag_span, fast):
+    """Tag ids and names (each distinct name once), and the values whose tag was not UTF-8.
 
-
-def unique_spans(arr, pos, size):
-    """Group equal byte strings ``arr[pos[i]:pos[i] + size[i]]``.
+    Protobuf rejects a Value whose tag is not UTF-8; here the value is kept under
+    its tag with the bad bytes escaped (bytes 61 ff show as the four characters
+    ``a\\xff``), so distinct byte strings keep distinct series. Only a valid tag
+    that spells out the same escape shares the name: ids are merged, never shifted.
 
     Returns
     -------
     ids : (n,) int64
-        Index of each span's string in `strings`.
-    strings : list of bytes
-        Each distinct string once, in order of first appearance.
+    tags : list of str
+    bad : (k,) int64
+        The first value of each tag that was not UTF-8, among the `fast` ones.
     """
-    if pos.size == 0:
-        return np.zeros(0, dtype=np.int64), []
-    nwords = (int(size.max()) + 7) // 8
-    h = size.astype(np.uint64) * _HASH_MUL
-    chunks = []
-    for k in range(nwords):
-        left = np.clip(size - 8 * k, 0, 8).astype(np.uint64)
-        keep = np.where(left == 8, ~np.uint64(0), (np.uint64(1) << (8 * left)) - np.uint64(1))
-        w = _words_at(arr, pos + 8 * k) & keep
-        chunks.append(w)
-        h = (h ^ w) * _HASH_MUL
-    _, first, ids = np.unique(h, return_index=True, return_inverse=True)
-    same = np.all([c == c[first[ids]] for c in chunks], axis=0) & (size == size[first[ids]])
-    if not same.all():  # a hash collision: group by the bytes themselves
-        raw = [arr[p:p + s].tobytes() for p, s in zip(pos.tolist(), size.tolist())]
-        found = {}
-        ids = np.array([found.setdefault(b, len(found)) for b in raw], dtype=np.int64)
-        return ids, list(found)
-    order = np.argsort(first, kind="stable")  # number strings by first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    strings = [arr[p:p + s].tobytes() for p, s in zip(pos[first[order]].tolist(), size[first[order]].tolist())]
-    return rank[ids.reshape(-1)], strings
-
-
-def _decode_tags(arr, tag_span, slow):
-    """Tag ids and strings; values whose tag is not valid UTF-8 go slow (protobuf rejects them)."""
     size = np.where(tag_span[:, 0] >= 0, tag_span[:, 1], 0)
     ids, raw = unique_spans(arr, np.maximum(tag_span[:, 0], 0), size)
-    tags = []
+    names, bad = [], []
     for k, b in enumerate(raw):
         try:
-            tags.append(b.decode("utf-8"))
+            names.append(b.decode("utf-8"))
         except UnicodeDecodeError:
-            tags.append(None)
-            slow[ids == k] = True
-    return ids, tags
+            names.append(b.decode("utf-8", "backslashreplace"))
+            bad.append(k)
+    tags = list(dict.fromkeys(names))
+    index = {t: i for i, t in enumerate(tags)}
+    remap = np.array([index[t] for t in names], dtype=np.int64)
+    hit = np.flatnonzero(np.isin(ids, bad) & fast).astype(np.int64)  # slow values get protobuf's warning
+    first = hit[np.unique(ids[hit], return_index=True)[1]]
+    return remap[ids] if ids.size else ids, tags, first
 
 
 def _generic_values(arr, vals):
@@ -269,7 +259,7 @@ def decode(arr, starts, lengths):
     rest = np.flatnonzero(~m.ok)
     span = np.full((starts.size, 2), -1, dtype=np.int64)
     wall[rest], step[rest], span[rest], slow_rec[rest] = _events(arr, starts[rest], ends[rest])
-    vals = _values(arr, span, slow_rec)
+    vals, errors = _cap_values(_values(arr, span, slow_rec), starts)
     parts = [p for p in (_generic_values(arr, vals[~slow_rec[vals[:, 0]]]), _matched_values(m, ends))
              if p["rec"].size] or [_matched_values(m, ends)]
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if len(parts) > 1 else parts[0]
@@ -277,7 +267,7 @@ def decode(arr, starts, lengths):
         order = np.argsort((cols["rec"].astype(np.int64) << 20) | cols["index"], kind="stable")
         cols = {k: v[order] for k, v in cols.items()}
     slow = cols["slow"]
-    tag, tags = _decode_tags(arr, cols["tag"], slow)
+    tag, tags, renamed = _decode_tags(arr, cols["tag"], ~slow)
     has_meta = cols["meta"][:, 0] >= 0
     meta = np.full(slow.size, -1, dtype=np.int64)
     meta[has_meta], metas = unique_spans(arr, cols["meta"][has_meta, 0], cols["meta"][has_meta, 1])
@@ -286,4 +276,5 @@ def decode(arr, starts, lengths):
     return FastBatch(
         wall_time=wall, step=step, slow_records=np.flatnonzero(slow_rec),
         rec=cols["rec"][fast], index=cols["index"][fast], tag=tag[fast], meta=meta[fast],
-        kind=cols["kind"][fast], value=cols["value"][fast], slow_values=slow_values, tags=tags, metas=metas)
+        kind=cols["kind"][fast], value=cols["value"][fast], slow_values=slow_values, tags=tags, metas=metas,
+        errors=errors, renamed=[(int(starts[r]) - HEADER, tags[t]) for r, t in zip(cols["rec"][renamed].tolist(), tag[renamed].tolist())])

@@ -123,7 +123,16 @@ class LogdirReader:
     @property
     def warnings(self):
         """list of str: what could not be read, each naming its file."""
-        return self._notes + [w for p in sorted(self._files, key=sort_key) for w in self._files[p].warnings]
+        return self._notes + [w for p in sorted(self._files, key=sort_key) for w in self._files[p].notes]
+
+    @property
+    def incomplete(self):
+        """dict of str to str: files whose bytes end inside a record, and what is missing.
+
+        A file being written often ends so for a moment; this is not in
+        `warnings` unless the record can no longer be completed.
+        """
+        return {p: f.tail for p, f in self._files.items() if f.tail}
 
     @property
     def offsets(self):

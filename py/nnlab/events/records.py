@@ -15,7 +15,9 @@ What happens to damaged bytes (all offsets are reported relative to `base`):
 - a header whose length CRC fails, or an absurd length, means the rest of the
   buffer cannot be framed: `Framing.problem` says where, and reading stops;
 - an incomplete last record is quiet: `Framing.end` is where complete records
-  end, so a later read of the grown file resumes there.
+  end, so a later read of the grown file resumes there (`incomplete_tail` tells
+  what is missing); but a header that claims to run past the end while another
+  header follows right after it is a lie: it is skipped and reported.
 """
 
 import struct
@@ -24,9 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .crc import _Words, crc32c_ranges, mask
+from .tails import HEADER, OVERHEAD, header_ok, incomplete_tail, lie, u32_at  # noqa: F401 (re-exported)
 
-HEADER = 12  # u64 length + u32 masked CRC of the length
-OVERHEAD = 16  # header + u32 masked CRC of the data
 MAX_RECORD = 1 << 31  # protobuf messages cannot be larger; anything above is corruption
 _PROBE_MIN, _PROBE_MAX = 8, 64  # records read one by one before guessing a period
 _PERIOD_MAX = 32
@@ -48,6 +49,8 @@ class Framing:
     problem : str or None
         Why the buffer could not be read to its end (garbage, bad header CRC,
         absurd length); None when it was read to the end or to a partial record.
+    skipped : list of str
+        Record headers skipped as lies (see `frame`), each with its offset.
     """
 
     starts: np.ndarray
@@ -55,6 +58,7 @@ class Framing:
     end: int
     bad_crc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     problem: str = None
+    skipped: list = field(default_factory=list)
 
 
 def _probe(view, pos, size, count):
@@ -159,22 +163,10 @@ def _walk(arr, words):
     return np.concatenate(parts_o), np.concatenate(parts_l), pos, status
 
 
-def _u32_at(arr, pos):
-    """Little-endian uint32 at each byte offset in `pos`."""
-    view = np.ndarray(shape=(max(arr.size - 3, 0),), dtype="<u4", buffer=arr, strides=(1,))
-    return view[pos]
-
-
-def _header_ok(arr, offsets):
-    """(n,) bool: the stored masked CRC of each 8-byte length matches."""
-    crc = mask(crc32c_ranges(arr, offsets, np.full(offsets.size, 8)))
-    return crc == _u32_at(arr, offsets + 8)
-
-
 def _tail_problem(arr, pos, status, base):
     """Why the bytes after the last complete record can't be read, or None if they may still grow."""
     if status == "absurd" or (status == "partial" and arr.size - pos >= HEADER):
-        ok = bool(_header_ok(arr, np.array([pos], dtype=np.int64))[0])
+        ok = bool(header_ok(arr, np.array([pos], dtype=np.int64))[0])
         if not ok:
             return f"unreadable bytes at offset {base + pos} (record header CRC mismatch); stopped reading"
         if status == "absurd":
@@ -183,8 +175,32 @@ def _tail_problem(arr, pos, status, base):
     return None
 
 
+def _frame_from(arr, base):
+    """`frame` up to the first incomplete record (or problem)."""
+    words = _Words(arr)
+    offsets, lengths, pos, status = _walk(arr, words)
+    problem = None
+    heads_ok = header_ok(arr, offsets)
+    if not heads_ok.all():
+        first = int(np.argmin(heads_ok))
+        problem = f"unreadable bytes at offset {base + int(offsets[first])} (record header CRC mismatch); stopped reading"
+        pos = int(offsets[first])
+        offsets, lengths = offsets[:first], lengths[:first]
+    else:
+        problem = _tail_problem(arr, pos, status, base)
+    starts = offsets + HEADER
+    data_ok = mask(crc32c_ranges(arr, starts, lengths)) == u32_at(arr, starts + lengths)
+    return Framing(starts=starts[data_ok], lengths=lengths[data_ok], end=pos,
+                   bad_crc=offsets[~data_ok] + base, problem=problem)
+
+
 def frame(buf, base=0):
     """Split `buf` into TFRecords and check both CRCs of each.
+
+    A valid header whose record would run past the end of `buf` is either a
+    record still being written (left for later) or a lie; it is taken for a lie,
+    skipped and reported in `Framing.skipped`, when a valid header follows it
+    right away (a writer puts the record's data there).
 
     Parameters
     ----------
@@ -199,21 +215,24 @@ def frame(buf, base=0):
     Framing
     """
     arr = buf if isinstance(buf, np.ndarray) else np.frombuffer(buf, dtype=np.uint8)
-    words = _Words(arr)
-    offsets, lengths, pos, status = _walk(arr, words)
-    problem = None
-    header_ok = _header_ok(arr, offsets)
-    if not header_ok.all():
-        first = int(np.argmin(header_ok))
-        problem = f"unreadable bytes at offset {base + int(offsets[first])} (record header CRC mismatch); stopped reading"
-        pos = int(offsets[first])
-        offsets, lengths = offsets[:first], lengths[:first]
-    else:
-        problem = _tail_problem(arr, pos, status, base)
-    starts = offsets + HEADER
-    data_ok = mask(crc32c_ranges(arr, starts, lengths)) == _u32_at(arr, starts + lengths)
-    return Framing(starts=starts[data_ok], lengths=lengths[data_ok], end=pos,
-                   bad_crc=offsets[~data_ok] + base, problem=problem)
+    parts, at, skipped = [], 0, []
+    while True:  # each pass frames bytes after the last, so this stays linear
+        fr = _frame_from(arr[at:], base + at)
+        parts.append((at, fr))
+        at += fr.end
+        found = None if fr.problem or arr.size - at < HEADER else lie(arr, at)
+        if found is None:
+            break
+        skip, message = found
+        skipped.append(f"record header at offset {base + at} {message}")
+        if skip > HEADER:  # the record's true length is known: keep it
+            parts.append((0, Framing(starts=np.array([at + HEADER], np.int64),
+                                     lengths=np.array([skip - OVERHEAD], np.int64), end=0)))
+        at += skip
+    frames = [fr for _, fr in parts]
+    return Framing(starts=np.concatenate([fr.starts + o for o, fr in parts]),
+                   lengths=np.concatenate([fr.lengths for fr in frames]), end=at,
+                   bad_crc=np.concatenate([fr.bad_crc for fr in frames]), problem=fr.problem, skipped=skipped)
 
 
 def encode(data):

@@ -8,6 +8,7 @@ import numpy as np
 from google.protobuf.message import DecodeError
 
 from .decode import SIMPLE, TENSOR_F32, TENSOR_F64, VALUE_BITS, first_meta
+from .fastpath import MAX_VALUES
 from .proto import event_pb2, summary_pb2
 from .tensors import dtype_name, to_array
 from .values import (META_GRAPH_TAG, RUN_GRAPH_TAG, Audio, GraphData, Histogram, Image,
@@ -84,7 +85,11 @@ class _Collector:
             trm = event.tagged_run_metadata
             objects.append((order, trm.tag, step, wall, RunMetadata(trm.run_metadata)))
         elif which == "summary":
-            for k, value in enumerate(event.summary.value):
+            values = event.summary.value
+            if len(values) > MAX_VALUES:  # order keys would spill into the next record's
+                self.items.errors.append((offset, f"{len(values) - MAX_VALUES} summary values past the first "
+                                                  f"{MAX_VALUES} skipped"))
+            for k, value in enumerate(values[:MAX_VALUES]):
                 try:
                     self.value(order + k, step, wall, value)
                 except ValueError as exc:  # e.g. a tensor whose values don't fill its shape
@@ -122,6 +127,19 @@ class _Collector:
 def parse_metadata(blob):
     """Serialized SummaryMetadata -> SummaryInfo."""
     return summary_info(summary_pb2.SummaryMetadata.FromString(blob))
+
+
+def try_parse_metadata(blob):
+    """Serialized SummaryMetadata -> SummaryInfo, or why it is unreadable (a str).
+
+    The C++ runtime raises DecodeError for truncated bytes and for strings that
+    are not UTF-8; the pure-Python one (Pyodide) raises UnicodeDecodeError for
+    the latter, a ValueError.
+    """
+    try:
+        return parse_metadata(blob)
+    except (DecodeError, ValueError) as exc:
+        return f"unreadable SummaryMetadata: {exc}"
 
 
 def decode_slow(items, fb, arr, starts, lengths, first_record):

@@ -11,7 +11,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .decode import SIMPLE, TENSOR_F64, decode_batch
-from .records import frame
+from .records import frame, incomplete_tail
 from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series, Tensor,
                      Text)
 
@@ -35,6 +35,10 @@ class FileStore:
     stopped : bool
         True after unreadable bytes: later bytes of this file are ignored.
     warnings : list of str
+    tail : str or None
+        While the bytes end inside a record: its offset and size. A file
+        being written is read in pieces that often end so; `notes` reports it
+        only when the file was cut short (`stopped`) or the bytes are no Event.
     """
 
     def __init__(self, path):
@@ -45,7 +49,10 @@ class FileStore:
         self.numbers = {}  # tag -> list of (order, step, wall, value, source) array chunks
         self.objects = {}  # tag -> list of (order, step, wall, payload)
         self.metadata = {}  # tag -> SummaryInfo, the first seen
-        self._pending = b""
+        self.tail = None  # see records.incomplete_tail
+        # an incomplete record's bytes, as chunks (a long wait for its end costs no copies), and how many it needs
+        self._pending, self._have, self._need, self._odd = [], 0, 0, False
+        self._renamed = set()  # tags that were not valid UTF-8, already warned about
 
     def feed(self, data):
         """Read bytes appended to the file after everything fed before.
@@ -63,17 +70,29 @@ class FileStore:
         self.size += data.nbytes
         if self.stopped:
             return False
-        buf = np.frombuffer(bytes(self._pending) + data.tobytes() if self._pending else data, np.uint8)
+        if self._have + data.nbytes < self._need:  # still inside the incomplete record: nothing to frame
+            self._pending.append(data.tobytes())
+            self._have += data.nbytes
+            return False
+        buf = np.frombuffer(b"".join(self._pending + [data]) if self._pending else data, np.uint8)
         fr = frame(buf, base=self.offset)
         if fr.starts.size:
             self._add(decode_batch(buf, fr.starts, fr.lengths, self.records))
             self.records += fr.starts.size
         self._note(fr)
-        self._pending = b"" if self.stopped else buf[fr.end:].tobytes()
+        self.tail, self._need, self._odd = (None, 0, False) if self.stopped else incomplete_tail(buf, fr.end, self.offset)
+        self._pending = [buf[fr.end:].tobytes()] if self.tail else []
+        self._have = buf.size - fr.end if self.tail else 0
         self.offset += fr.end
         if self.size == 0 and not self.warnings:
             self.warn("empty file")
         return bool(fr.starts.size)
+
+    @property
+    def notes(self):
+        """list of str: `warnings`, and `tail` when the file ends inside a record that will not end."""
+        hopeless = self.tail and (self.stopped or self._odd)
+        return self.warnings + ([f"{self.path}: {self.tail}"] if hopeless else [])
 
     def warn(self, message):
         self.warnings.append(f"{self.path}: {message}")
@@ -82,6 +101,8 @@ class FileStore:
         if fr.bad_crc.size:
             where = ", ".join(str(int(o)) for o in fr.bad_crc[:5]) + (", ..." if fr.bad_crc.size > 5 else "")
             self.warn(f"skipped {fr.bad_crc.size} record(s) with a bad data CRC (at offset {where})")
+        for message in fr.skipped:
+            self.warn(message)
         if fr.problem:
             self.warn(fr.problem)
             self.stopped = True
@@ -89,6 +110,10 @@ class FileStore:
     def _add(self, items):
         for offset, message in items.errors:
             self.warn(f"record at offset {self.offset + offset}: {message}")
+        for tag, offset in items.renamed.items():
+            if tag not in self._renamed:  # once per file, not once per batch
+                self._renamed.add(tag)
+                self.warn(f"record at offset {self.offset + offset}: tag is not valid UTF-8, shown as {tag!r}")
         if items.num_order.size:
             small = np.int16 if len(items.tags) < 2**15 else np.int64  # radix sort for small ints
             order = np.argsort(items.num_tag.astype(small), kind="stable")
@@ -146,7 +171,10 @@ def classify(payload, plugin):
                       (GraphData, "graph"), (RunMetadata, "run_metadata")):
         if isinstance(payload, cls):
             return kind, payload
-    return _from_tensor(payload, plugin)
+    try:
+        return _from_tensor(payload, plugin)
+    except (ValueError, TypeError, IndexError):  # e.g. an image whose width is no number: show the raw tensor
+        return "tensors", payload
 
 
 class _Parts:

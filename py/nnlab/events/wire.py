@@ -2,7 +2,8 @@
 
 `tokenize` splits every message of a batch (one numpy lane per message) into
 its fields in one loop whose length is the largest field count, not the
-number of messages. Higher layers pick the fields they know by number and
+number of messages; the few messages with many more fields than the rest
+(a Summary of thousands of values) are finished in plain Python. Higher layers pick the fields they know by number and
 wire type; a message with anything unexpected is handed to the protobuf
 runtime instead, so this code only has to be right for the common shapes.
 """
@@ -13,6 +14,8 @@ import numpy as np
 
 VARINT, FIXED64, LEN, FIXED32 = 0, 1, 2, 5
 _MAX_VARINT = 10
+_U64 = (1 << 64) - 1
+_LANES_PER_ROUND = 4  # a numpy round must serve k/4 lanes, else Python reads the rest
 
 
 def read_varints(arr, pos, end):
@@ -123,6 +126,58 @@ def _payload(arr, wire, p, end):
     return value, size, nxt, ok & (nxt <= end)
 
 
+def _varint(data, i, end):
+    """One varint of `data` at `i` (Python ints): (value, next offset), or (None, None) if invalid."""
+    value = 0
+    for j in range(i, min(i + _MAX_VARINT, end)):
+        value |= (data[j] & 0x7F) << (7 * (j - i))
+        if data[j] < 0x80:
+            return value & _U64, j + 1
+    return None, None
+
+
+def field_at(data, i, end):
+    """(number, wire, value, payload pos, size, next offset) of the field at `i`, or None if invalid."""
+    key, p = _varint(data, i, end)
+    if key is None:
+        return None
+    wire, value, size = key & 7, 0, 0
+    if wire == VARINT:
+        value, nxt = _varint(data, p, end)
+    elif wire in (FIXED64, FIXED32):
+        size = 8 if wire == FIXED64 else 4
+        nxt = p + size
+    elif wire == LEN:
+        size, p = _varint(data, p, end)
+        nxt = None if size is None or size > end - p else p + size
+    else:
+        nxt = None
+    if nxt is None or nxt > end:
+        return None
+    return key >> 3, wire, value, p, size, nxt
+
+
+def _one_by_one(arr, start, end, lane, k):
+    """The fields of one message from field `k` (at `start`) on, read in Python: columns and "bad".
+
+    Reading a field needs the end of the one before, so a message with many
+    fields costs one numpy round per field in `tokenize`; in Python it costs
+    about a microsecond per field instead.
+    """
+    data = arr[start:end].tobytes()
+    rows, i, bad = [], 0, False
+    while i < len(data):
+        f = field_at(data, i, len(data))
+        if f is None:
+            bad = True
+            break
+        rows.append((lane, k + len(rows), f[0], f[1], f[2], start + f[3], f[4]))
+        i = f[5]
+    cols = list(zip(*rows)) or [()] * 7
+    types = (np.int64, np.int64, np.int64, np.int64, np.uint64, np.int64, np.int64)
+    return tuple(np.array(c, dtype=t) for c, t in zip(cols, types)), bad
+
+
 def tokenize(arr, starts, ends):
     """Split each message ``arr[starts[i]:ends[i]]`` into fields.
 
@@ -142,6 +197,11 @@ def tokenize(arr, starts, ends):
     out = []
     k = 0
     while lanes.size:
+        if lanes.size <= k // _LANES_PER_ROUND:  # few long messages left: one numpy round per field would be slow
+            for lane in lanes.tolist():
+                cols, bad[lane] = _one_by_one(arr, int(cur[lane]), int(ends[lane]), lane, k)
+                out.append(cols)
+            break
         key, p, ok = read_varints(arr, cur[lanes], ends[lanes])
         wire = (key & np.uint64(7)).astype(np.int64)
         value, size, nxt, ok2 = _payload(arr, wire, p, ends[lanes])
