@@ -59,8 +59,8 @@ class _Collector:
         self.tag_ids = {t: k for k, t in enumerate(items.tags)}
         self.nums = []  # (order, tag id, step, wall, value, source)
 
-    def value(self, order, step, wall, value):
-        """Add one Summary.Value message."""
+    def value(self, order, step, wall, value, offset):
+        """Add one Summary.Value message of the record at `offset`."""
         tag = value.tag or (value.node_name if value.HasField("tensor") else "")
         if value.HasField("metadata"):
             first_meta(self.items.metadata, tag, order, summary_info(value.metadata))
@@ -69,7 +69,7 @@ class _Collector:
             tag_id = self.tag_ids.setdefault(tag, len(self.tag_ids))
             self.nums.append((order, tag_id, step, wall, payload, source))
         elif payload is not None:
-            self.items.objects.append((order, tag, step, wall, payload))
+            self.items.objects.append((order, tag, step, wall, payload, offset))
 
     def event(self, order, event, offset):
         """Add one Event message (all of its values); `offset` of its record, for errors."""
@@ -77,16 +77,17 @@ class _Collector:
         which = event.WhichOneof("what")
         objects = self.items.objects
         if which == "graph_def":
-            objects.append((order, RUN_GRAPH_TAG, step, wall, GraphData(event.graph_def, "graph_def")))
+            objects.append((order, RUN_GRAPH_TAG, step, wall, GraphData(event.graph_def, "graph_def"), offset))
         elif which == "meta_graph_def":
-            objects.append((order, META_GRAPH_TAG, step, wall, GraphData(event.meta_graph_def, "meta_graph_def")))
+            objects.append((order, META_GRAPH_TAG, step, wall, GraphData(event.meta_graph_def, "meta_graph_def"),
+                            offset))
         elif which == "tagged_run_metadata":
             trm = event.tagged_run_metadata
-            objects.append((order, trm.tag, step, wall, RunMetadata(trm.run_metadata)))
+            objects.append((order, trm.tag, step, wall, RunMetadata(trm.run_metadata), offset))
         elif which == "summary":
             for k, value in enumerate(event.summary.value):
                 try:
-                    self.value(order + k, step, wall, value)
+                    self.value(order + k, step, wall, value, offset)
                 except ValueError as exc:  # e.g. a tensor whose values don't fill its shape
                     self.items.errors.append((offset, f"summary value {k} skipped ({exc})"))
 
@@ -98,7 +99,7 @@ class _Collector:
             if step is None:
                 self.event(order, message, offset)
             else:
-                self.value(order, step, wall, message)
+                self.value(order, step, wall, message, offset)
         except (DecodeError, ValueError) as exc:
             self.items.errors.append((offset, f"{what} skipped ({exc})"))
 
