@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from tensorboard.compat.proto import (config_pb2, event_pb2, graph_pb2, step_stats_pb2, summary_pb2,
+from tensorboard.compat.proto import (config_pb2, event_pb2, graph_pb2, node_def_pb2, step_stats_pb2, summary_pb2,
                                       tensor_pb2, tensor_shape_pb2, types_pb2)
 from tensorboard.summary.writer.record_writer import RecordWriter
 
@@ -145,3 +145,116 @@ def call(server, kind, **params):
         replies += server.tick()
     assert replies[-1]["type"] == "result", replies[-1]["data"]
     return replies[-1]["data"]
+
+
+def run_metadata(*nodes):
+    dev = step_stats_pb2.DeviceStepStats(device="/cpu:0", node_stats=list(nodes))
+    return config_pb2.RunMetadata(step_stats=step_stats_pb2.StepStats(dev_stats=[dev])).SerializeToString()
+
+
+def node(name, *totals, start=10, end=20):
+    memory = [step_stats_pb2.AllocatorMemoryUsed(allocator_name=f"a{k}", total_bytes=t) for k, t in enumerate(totals)]
+    return step_stats_pb2.NodeExecStats(node_name=name, all_start_micros=start, op_start_rel_micros=0,
+                                        op_end_rel_micros=end - start, memory=memory)
+
+
+def graph_event(nodes):
+    gd = graph_pb2.GraphDef(node=[node_def_pb2.NodeDef(name=n, op="Const", input=inputs) for n, inputs in nodes])
+    return event_pb2.Event(step=0, wall_time=1.0, graph_def=gd.SerializeToString())
+
+
+def test_step_stats_memory_past_int64_is_clipped_with_a_warning():
+    huge = 1 << 62
+    rm = run_metadata(node("a", huge, huge, huge), node("b", 5, 7))
+    reader, _ = read(graph_event([("a", []), ("b", ["a"])]),
+                     event_pb2.Event(step=3, tagged_run_metadata=event_pb2.TaggedRunMetadata(tag="s3", run_metadata=rm)))
+    table = reader.run_metadata("run", "s3").values[0].step_stats()
+    assert table.total_bytes.tolist() == [np.iinfo(np.int64).max, 12]
+    assert table.node_name == ["a", "b"] and table.op_end_rel_micros.tolist() == [10, 10]
+    assert len(table.warnings) == 1 and "node 'a': total_bytes" in table.warnings[0]
+    srv = Server(HANDLERS)
+    srv.ctx.store["board"] = reader
+    got = call(srv, "board.graph", run="run", metadata_tag="s3")
+    assert {n["id"]: n["bytes"] for n in got["nodes"]} == {"a": float(np.iinfo(np.int64).max), "b": 12.0}
+    assert "does not fit int64" in got["message"]
+
+
+def board(reader):
+    srv = Server(HANDLERS)
+    srv.ctx.store["board"] = reader
+    return srv
+
+
+@pytest.mark.parametrize("event, what", [
+    (event_pb2.Event(step=0, graph_def=GARBAGE), "not a valid GraphDef"),
+    (event_pb2.Event(step=0, meta_graph_def=GARBAGE), "not a valid MetaGraphDef"),
+])
+def test_garbage_graph_bytes_give_a_message_not_an_exception(event, what):
+    reader, _ = read(event, value_event(1, "loss", simple_value=0.5))
+    assert reader.scalars("run", "loss").values.tolist() == [0.5]
+    data = reader.graph("run")
+    with pytest.raises(ValueError, match=what):
+        data.graph_def()
+    got = call(board(reader), "board.graph", run="run")
+    assert got["error"] == "unreadable" and what in got["message"] and got["nodes"] == []
+
+
+def test_garbage_run_metadata_gives_a_message_and_the_graph_is_still_drawn():
+    reader, _ = read(graph_event([("x", []), ("y", ["x"])]),
+                     event_pb2.Event(step=1, tagged_run_metadata=event_pb2.TaggedRunMetadata(tag="s1", run_metadata=GARBAGE)))
+    with pytest.raises(ValueError, match="not a valid RunMetadata"):
+        reader.run_metadata("run", "s1").values[0].step_stats()
+    got = call(board(reader), "board.graph", run="run", metadata_tag="s1")
+    assert got["error"] == "" and len(got["nodes"]) == 2 and "not a valid RunMetadata" in got["message"]
+
+
+def test_shape_absurd_for_its_bytes_is_refused_quickly():
+    t0 = time.perf_counter()
+    reader, at = read(value_event(1, "t", tensor=tensor(types_pb2.DT_FLOAT, [10**9], float_val=[1.0])),
+                      value_event(2, "t", tensor=tensor(types_pb2.DT_FLOAT, [1000, 1000], float_val=[2.0])),
+                      value_event(3, "t", tensor=tensor(types_pb2.DT_FLOAT, [2**40, 2**40], float_val=[1.0])),
+                      value_event(4, "t", tensor=tensor(types_pb2.DT_INT32, [10**9], tensor_content=bytes(4))))
+    assert time.perf_counter() - t0 < 5  # expanding 10**9 floats took seconds and 4 GB
+    s = reader.tensors("run", "t")
+    assert s.steps.tolist() == [2] and s.values[0].array.shape == (1000, 1000)  # a real constant fill is kept
+    for k in (0, 2, 3):
+        warned(reader, at[k], "for one stored value")
+
+
+def raw_text_event(step, tag, count):
+    """An Event whose text tensor holds `count` empty strings, spliced as bytes (protobuf would take long)."""
+    head = strings([count], []).SerializeToString()
+    body = head + b"\x42\x00" * count  # string_val, field 8: appended repeated entries
+    meta = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="text"))
+    value = summary_pb2.Summary.Value(tag=tag, metadata=meta).SerializeToString() + b"\x42" + varint(len(body)) + body
+    summary = b"\x0a" + varint(len(value)) + value
+    return event_pb2.Event(step=step, wall_time=1.0).SerializeToString() + b"\x2a" + varint(len(summary)) + summary
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def test_text_tensor_of_ten_million_strings_is_refused():
+    reader, at = read(raw_text_event(1, "t", 10**7), raw_text_event(2, "t", 3))
+    s = reader.text("run", "t")
+    assert s.steps.tolist() == [2] and s.values[0].array.tolist() == ["", "", ""]
+    warned(reader, at[0], "string tensor of 10000000 elements")
+
+
+def test_graph_edge_sizes_past_int32_are_exact():
+    from nnlab.board.graph import graph_view
+    gd = graph_pb2.GraphDef()
+    src = gd.node.add(name="big", op="Const")
+    shape = src.attr["_output_shapes"].list.shape.add()
+    for d in (65536, 65536):
+        shape.dim.add(size=d)
+    gd.node.add(name="use", op="Identity", input=["big"])
+    view = graph_view(gd)
+    assert [e["size"] for e in view["edges"]] == [4294967296]
+    assert view["nodes"][0]["shapes"] == [[65536, 65536]]
