@@ -1,7 +1,8 @@
 """Damaged summary values: each is skipped (or clipped) with a warning, everything else is kept.
 
-The records are written with TensorBoard's own RecordWriter and protobuf classes,
-so only the values inside them are hostile, never the framing.
+The records are written with TensorBoard's own RecordWriter and protobuf classes
+(records over 1 MB with nnlab's equivalent encoder), so only the values inside
+them are hostile, never the framing.
 """
 
 import io
@@ -15,6 +16,7 @@ from tensorboard.summary.writer.record_writer import RecordWriter
 
 from nnlab.api import HANDLERS
 from nnlab.events import read_files
+from nnlab.events.records import encode
 from nnlab.protocol import Server
 
 PATH = "run/events.out.tfevents.1.host"
@@ -29,7 +31,9 @@ def write(events):
     offsets = []
     for e in [event_pb2.Event(wall_time=1.0, file_version="brain.Event:2"), *events]:
         offsets.append(buf.tell())
-        writer.write(e if isinstance(e, bytes) else e.SerializeToString())
+        data = e if isinstance(e, bytes) else e.SerializeToString()
+        # TensorBoard's CRC is pure Python (seconds for 20 MB): big records get the same framing from ours
+        buf.write(encode(data)) if len(data) > 1 << 20 else writer.write(data)
     return buf.getvalue(), offsets[1:]
 
 
