@@ -9,6 +9,7 @@ from google.protobuf.message import DecodeError
 
 from .decode import SIMPLE, TENSOR_F32, TENSOR_F64, VALUE_BITS, first_meta
 from .proto import event_pb2, summary_pb2
+from .screen import check_value
 from .tensors import dtype_name, to_array
 from .values import (META_GRAPH_TAG, RUN_GRAPH_TAG, Audio, GraphData, Histogram, Image,
                      RunMetadata, SummaryInfo, Tensor)
@@ -125,13 +126,19 @@ def parse_metadata(blob):
     return summary_info(summary_pb2.SummaryMetadata.FromString(blob))
 
 
+def _parse_value(data):
+    """Serialized Summary.Value -> message, refusing huge string tensors before protobuf sees them."""
+    check_value(data)
+    return summary_pb2.Summary.Value.FromString(data)
+
+
 def decode_slow(items, fb, arr, starts, lengths, first_record):
     """Add the records and values that `fb` (a FastBatch) left for protobuf to `items`."""
     collect = _Collector(items)
     for rec, index, s, e in fb.slow_values.tolist():
         collect.record(int(starts[rec]) - HEADER, ((first_record + rec) << VALUE_BITS) | index,
                        int(fb.step[rec]), float(fb.wall_time[rec]), arr[s:e].tobytes(),
-                       summary_pb2.Summary.Value.FromString)
+                       _parse_value)
     for rec in fb.slow_records.tolist():
         s = int(starts[rec])
         collect.record(s - HEADER, (first_record + rec) << VALUE_BITS, None, None,
