@@ -12,8 +12,7 @@ import numpy as np
 KINDS = ("scalars", "histograms", "images", "audio", "text", "graph", "run_metadata", "tensors")
 RUN_GRAPH_TAG = "__run_graph__"  # Event.graph_def, as TensorBoard names it
 META_GRAPH_TAG = "__meta_graph__"  # Event.meta_graph_def
-# TensorBoard keeps bucket edges as float32, so an edge beyond this is infinite there.
-EDGE_LIMIT = float(np.finfo(np.float32).max)
+EDGE_LIMIT = float(np.finfo(np.float32).max)  # TensorBoard keeps bucket edges as float32: beyond is inf there
 
 
 @dataclass(frozen=True)
@@ -238,7 +237,8 @@ class StepStats:
 class RunMetadata:
     """A serialized RunMetadata (tagged_run_metadata, or a TF2 "graph_run_metadata" tensor).
 
-    `proto` and `step_stats` raise ValueError for bytes that don't parse."""
+    `proto` and `step_stats` raise ValueError for bytes that don't parse.
+    """
 
     data: bytes
 
