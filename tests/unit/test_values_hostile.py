@@ -255,6 +255,17 @@ def test_text_tensor_of_ten_million_strings_is_refused():
     warned(reader, at[0], "string tensor of 10000000 elements")
 
 
+def test_huge_text_tensor_in_an_event_that_protobuf_reads_whole_is_refused_too():
+    # an unknown Event field (number 99) sends the whole record to protobuf, not just its values
+    odd = raw_text_event(1, "t", 2 * 10**6) + b"\x9a\x06\x00"
+    data, at = write([odd, raw_text_event(2, "t", 3)])
+    t0 = time.perf_counter()
+    reader = read_files({PATH: data})
+    assert time.perf_counter() - t0 < 10
+    assert reader.text("run", "t").steps.tolist() == [2]
+    warned(reader, at[0], "Event skipped", "string tensor of 2000000 elements")
+
+
 def test_graph_edge_sizes_past_int32_are_exact():
     from nnlab.board.graph import graph_view
     gd = graph_pb2.GraphDef()

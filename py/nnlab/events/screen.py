@@ -16,8 +16,12 @@ _FIELDS_LOOKED_AT = 8  # a Value's tensor, a TensorProto's shape come within its
 _DT_STRING = 7
 
 
+class _Unfollowed(Exception):
+    """Bytes this look can't follow; protobuf is left to judge them."""
+
+
 def _varint(b, p):
-    """(value, next offset) of the varint at `p`; ValueError when truncated or too long."""
+    """(value, next offset) of the varint at `p`; `_Unfollowed` when truncated or too long."""
     value = shift = 0
     while p < len(b) and shift < 64:
         c = b[p]
@@ -25,7 +29,7 @@ def _varint(b, p):
         p, shift = p + 1, shift + 7
         if c < 0x80:
             return value, p
-    raise ValueError("bad varint")
+    raise _Unfollowed()
 
 
 def _fields(b, start, end):
@@ -63,19 +67,38 @@ def _claimed_strings(b, start, end):
     return math.prod(dims)
 
 
-def check_value(data):
-    """Raise ValueError when serialized Summary.Value `data` holds a string tensor beyond MAX_STRINGS.
-
-    Bytes this can't follow are let through: protobuf will judge them.
-    """
-    try:
-        for number, wire, value in _fields(data, 0, len(data)):
-            if number == 8 and wire == _LEN:
-                count = _claimed_strings(data, *value)
-                break
-        else:
+def _check_value_at(b, start, end):
+    """ValueError when the Summary.Value in ``b[start:end]`` claims a string tensor beyond MAX_STRINGS."""
+    for number, wire, value in _fields(b, start, end):
+        if number == 8 and wire == _LEN:
+            count = _claimed_strings(b, *value)
+            if count > MAX_STRINGS:
+                raise ValueError(f"string tensor of {count} elements (more than {MAX_STRINGS})")
             return
-    except ValueError:
-        return
-    if count > MAX_STRINGS:
-        raise ValueError(f"string tensor of {count} elements (more than {MAX_STRINGS})")
+
+
+def _checked(check, data, *span):
+    """Run `check`, letting through bytes it can't follow (protobuf will judge them)."""
+    try:
+        check(data, *span)
+    except _Unfollowed:
+        pass
+
+
+def check_value(data):
+    """Raise ValueError when serialized Summary.Value `data` holds a string tensor beyond MAX_STRINGS."""
+    _checked(_check_value_at, data, 0, len(data))
+
+
+def _check_event_at(b, start, end):
+    """`_check_value_at` for the first values of the Event in ``b[start:end]``."""
+    for number, wire, value in _fields(b, start, end):
+        if number == 5 and wire == _LEN:  # Event.summary: check its first values
+            for n, w, v in _fields(b, *value):
+                if n == 1 and w == _LEN:
+                    _check_value_at(b, *v)
+
+
+def check_event(data):
+    """Raise ValueError when serialized Event `data` holds a string tensor beyond MAX_STRINGS."""
+    _checked(_check_event_at, data, 0, len(data))

@@ -9,7 +9,7 @@ from google.protobuf.message import DecodeError
 
 from .decode import SIMPLE, TENSOR_F32, TENSOR_F64, VALUE_BITS, first_meta
 from .proto import event_pb2, summary_pb2
-from .screen import check_value
+from .screen import check_event, check_value
 from .tensors import dtype_name, to_array
 from .values import (META_GRAPH_TAG, RUN_GRAPH_TAG, Audio, GraphData, Histogram, Image,
                      RunMetadata, SummaryInfo, Tensor)
@@ -132,6 +132,12 @@ def _parse_value(data):
     return summary_pb2.Summary.Value.FromString(data)
 
 
+def _parse_event(data):
+    """Serialized Event -> message, refusing huge string tensors before protobuf sees them."""
+    check_event(data)
+    return event_pb2.Event.FromString(data)
+
+
 def decode_slow(items, fb, arr, starts, lengths, first_record):
     """Add the records and values that `fb` (a FastBatch) left for protobuf to `items`."""
     collect = _Collector(items)
@@ -142,5 +148,5 @@ def decode_slow(items, fb, arr, starts, lengths, first_record):
     for rec in fb.slow_records.tolist():
         s = int(starts[rec])
         collect.record(s - HEADER, (first_record + rec) << VALUE_BITS, None, None,
-                       arr[s:s + int(lengths[rec])].tobytes(), event_pb2.Event.FromString)
+                       arr[s:s + int(lengths[rec])].tobytes(), _parse_event)
     return collect.finish()
