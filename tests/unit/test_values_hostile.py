@@ -217,12 +217,14 @@ def test_shape_absurd_for_its_bytes_is_refused_quickly():
     reader, at = read(value_event(1, "t", tensor=tensor(types_pb2.DT_FLOAT, [10**9], float_val=[1.0])),
                       value_event(2, "t", tensor=tensor(types_pb2.DT_FLOAT, [1000, 1000], float_val=[2.0])),
                       value_event(3, "t", tensor=tensor(types_pb2.DT_FLOAT, [2**40, 2**40], float_val=[1.0])),
-                      value_event(4, "t", tensor=tensor(types_pb2.DT_INT32, [10**9], tensor_content=bytes(4))))
+                      value_event(4, "t", tensor=tensor(types_pb2.DT_INT32, [10**9], tensor_content=bytes(4))),
+                      value_event(5, "t", tensor=tensor(types_pb2.DT_FLOAT, [-1, 3], float_val=[1.0])))
     assert time.perf_counter() - t0 < 5  # expanding 10**9 floats took seconds and 4 GB
     s = reader.tensors("run", "t")
     assert s.steps.tolist() == [2] and s.values[0].array.shape == (1000, 1000)  # a real constant fill is kept
     for k in (0, 2, 3):
         warned(reader, at[k], "for one stored value")
+    warned(reader, at[4], "negative dimension")
 
 
 def raw_text_event(step, tag, count):
