@@ -151,7 +151,7 @@ def test_long_messages_tokenize_like_short_ones(monkeypatch):
     assert mixed[1][:3] == [False, True, True]
 
 
-def test_a_plugin_tensor_that_does_not_fit_its_plugin_stays_a_tensor(tmp_path):
+def test_a_plugin_tensor_that_does_not_fit_its_plugin_is_skipped_with_a_warning(tmp_path):
     from nnlab.events.proto import event_pb2, tensor_pb2
     ev = event_pb2.Event(step=1, wall_time=1.0)
     bad = ev.summary.value.add(tag="img", tensor=tensor_pb2.TensorProto(
@@ -159,8 +159,8 @@ def test_a_plugin_tensor_that_does_not_fit_its_plugin_stays_a_tensor(tmp_path):
     bad.metadata.plugin_data.plugin_name = "images"
     write(tmp_path / NAME, [ev.SerializeToString(), event(2, [value(b"loss", 1.0)])])
     logs = read_logdir(tmp_path)
-    assert logs.tags(".")["tensors"] == ["img"] and logs.tags(".")["images"] == []
-    assert logs.tensors(".", "img").values[0].array.tolist() == [b"wide", b"3", b"png"]
+    assert logs.tags(".")["images"] == [] and logs.tags(".")["tensors"] == []
+    assert len(logs.warnings) == 1 and NAME in logs.warnings[0] and "width" in logs.warnings[0]
     assert logs.scalars(".", "loss").values.tolist() == [1.0]
 
 

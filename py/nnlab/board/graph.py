@@ -7,6 +7,7 @@ and a scope (``w`` beside ``w/read``) puts the op inside its own scope, as
 TensorBoard does.
 """
 
+import math
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -30,7 +31,9 @@ def _output_sizes(graph_def):
     sizes = {}
     for n in graph_def.node:
         if "_output_shapes" in n.attr:
-            sizes[n.name] = [None if s.unknown_rank else int(np.prod([max(d.size, 1) for d in s.dim]))
+            # math.prod of Python ints: np.prod works in intp, int32 in wasm, and would wrap
+            # around for tensors of 2**31 elements or more
+            sizes[n.name] = [None if s.unknown_rank else math.prod(max(d.size, 1) for d in s.dim)
                              for s in n.attr["_output_shapes"].list.shape]
     return sizes
 

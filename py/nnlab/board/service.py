@@ -164,21 +164,35 @@ def graph(ctx, run, tag=None, expanded=(), metadata_tag=None):
     -------
     dict
         ``graph_view``'s result plus ``tags`` (graph tags of the run), ``tag`` (the one shown),
-        ``metadata_tags`` (run-metadata tags) and ``error`` (a Keras model config has no op graph).
+        ``metadata_tags`` (run-metadata tags), ``error`` ("keras": a Keras model config has no op
+        graph; "none"; "unreadable": the graph's bytes don't parse) and ``message`` (what was
+        wrong, for "unreadable" and for run metadata that could not be used).
     """
     reader = _reader(ctx)
     tags = reader.tags(run)
     data = reader.graphs(run, tag).values[-1] if tag else reader.graph(run)
     out = {"tags": tags["graph"], "tag": tag, "metadata_tags": tags["run_metadata"], "nodes": [], "edges": [], "ops": 0,
-           "error": ""}
-    gd = data.graph_def() if data is not None else None
+           "error": "", "message": ""}
+    try:
+        gd = data.graph_def() if data is not None else None
+    except ValueError as exc:  # damaged bytes: say so instead of failing the request
+        return {**out, "error": "unreadable", "message": f"graph of run {run!r}: {exc}"}
     if gd is None:
         out["error"] = "keras" if data is not None else "none"
         return out
     stats = None
     if metadata_tag:
-        stats = step_stats_by_node(reader.run_metadata(run, metadata_tag).values[-1].step_stats())
+        stats, out["message"] = _node_stats(reader, run, metadata_tag)
     return {**out, **graph_view(gd, expanded, stats)}
+
+
+def _node_stats(reader, run, tag):
+    """(`step_stats_by_node` of the tag's last run metadata or None, message about what went wrong)."""
+    try:
+        table = reader.run_metadata(run, tag).values[-1].step_stats()
+    except ValueError as exc:  # damaged RunMetadata: draw the graph without statistics
+        return None, f"run metadata {tag!r} of run {run!r}: {exc}"
+    return step_stats_by_node(table), "; ".join(table.warnings)
 
 
 HANDLERS = {

@@ -32,9 +32,10 @@ class Items:
         SIMPLE (simple_value), TENSOR_F32 or TENSOR_F64 (a scalar tensor:
         a scalar only if its tag's plugin is "scalars").
     tags : list of str
-    objects : list of (order, tag, step, wall_time, payload)
+    objects : list of (order, tag, step, wall_time, payload, offset)
         Payload: Histogram, Image, Audio, GraphData, RunMetadata, or Tensor
-        (to be interpreted by its tag's plugin).
+        (to be interpreted by its tag's plugin); offset of its record in the
+        batch (for warnings about it).
     metadata : dict of str to (order, SummaryInfo)
         The first SummaryMetadata of each tag in this batch.
     errors : list of (offset, str)

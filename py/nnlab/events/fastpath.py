@@ -24,6 +24,8 @@ SIMPLE, TENSOR_F32, TENSOR_F64 = 0, 1, 2  # fast values: simple_value, or a floa
 _DT_FLOAT, _DT_DOUBLE = 1, 2
 VALUE_BITS = 20  # items are ordered by record << VALUE_BITS | value index
 MAX_VALUES = 1 << VALUE_BITS  # values kept per record
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+_SCALAR_TENSOR_MAX = 64  # bytes; a larger TensorProto is never read as a scalar here
 
 
 @dataclass
@@ -218,6 +220,9 @@ def _decode_tags(arr, tag_span, fast):
 def _generic_values(arr, vals):
     """Columns of the values `vals` (rec, index, start, end rows) read field by field."""
     spans, slow = _value_fields(arr, vals)
+    # A scalar TensorProto is a few bytes (dtype, empty shape, one value); bigger ones go to
+    # protobuf untokenized, since tokenizing walks field by field (10**7 strings took minutes)
+    slow |= spans["tensor"][:, 1] > _SCALAR_TENSOR_MAX
     tensors = np.flatnonzero(~slow & (spans["tensor"][:, 0] >= 0))
     tvalue, tdtype, tslow = _tensor_scalars(arr, spans["tensor"][tensors])
     slow[tensors[tslow]] = True

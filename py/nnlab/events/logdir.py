@@ -122,8 +122,13 @@ class LogdirReader:
 
     @property
     def warnings(self):
-        """list of str: what could not be read, each naming its file."""
-        return self._notes + [w for p in sorted(self._files, key=sort_key) for w in self._files[p].notes]
+        """list of str: what could not be read, each naming its file.
+
+        Includes values dropped when each run's series are built (a tag's plugin
+        is known only then), so reading this builds them.
+        """
+        files = [w for p in sorted(self._files, key=sort_key) for w in self._files[p].notes]
+        return self._notes + files + [w for run in self.runs for w in self._view(run)[2]]
 
     @property
     def incomplete(self):
@@ -233,9 +238,20 @@ class LogdirReader:
         for tag in (RUN_GRAPH_TAG, META_GRAPH_TAG):
             if tag in graphs:
                 last = graphs[tag].values[-1]
-                if tag == RUN_GRAPH_TAG or last.graph_def().ByteSize():
+                if tag == RUN_GRAPH_TAG or _has_graph(last):
                     return last
         return None
+
+
+def _has_graph(meta_graph):
+    """Whether a meta graph's GraphData holds a graph (True for bytes that don't parse).
+
+    The caller then gets those bytes, and `GraphData.graph_def` says what is wrong.
+    """
+    try:
+        return meta_graph.graph_def().ByteSize() > 0
+    except ValueError:
+        return True
 
 
 def read_logdir(path):

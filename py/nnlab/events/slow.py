@@ -10,6 +10,7 @@ from google.protobuf.message import DecodeError
 from .decode import SIMPLE, TENSOR_F32, TENSOR_F64, VALUE_BITS, first_meta
 from .fastpath import MAX_VALUES
 from .proto import event_pb2, summary_pb2
+from .screen import check_event, check_value
 from .tensors import dtype_name, to_array
 from .values import (META_GRAPH_TAG, RUN_GRAPH_TAG, Audio, GraphData, Histogram, Image,
                      RunMetadata, SummaryInfo, Tensor)
@@ -60,8 +61,8 @@ class _Collector:
         self.tag_ids = {t: k for k, t in enumerate(items.tags)}
         self.nums = []  # (order, tag id, step, wall, value, source)
 
-    def value(self, order, step, wall, value):
-        """Add one Summary.Value message."""
+    def value(self, order, step, wall, value, offset):
+        """Add one Summary.Value message of the record at `offset`."""
         tag = value.tag or (value.node_name if value.HasField("tensor") else "")
         if value.HasField("metadata"):
             first_meta(self.items.metadata, tag, order, summary_info(value.metadata))
@@ -70,7 +71,7 @@ class _Collector:
             tag_id = self.tag_ids.setdefault(tag, len(self.tag_ids))
             self.nums.append((order, tag_id, step, wall, payload, source))
         elif payload is not None:
-            self.items.objects.append((order, tag, step, wall, payload))
+            self.items.objects.append((order, tag, step, wall, payload, offset))
 
     def event(self, order, event, offset):
         """Add one Event message (all of its values); `offset` of its record, for errors."""
@@ -78,12 +79,13 @@ class _Collector:
         which = event.WhichOneof("what")
         objects = self.items.objects
         if which == "graph_def":
-            objects.append((order, RUN_GRAPH_TAG, step, wall, GraphData(event.graph_def, "graph_def")))
+            objects.append((order, RUN_GRAPH_TAG, step, wall, GraphData(event.graph_def, "graph_def"), offset))
         elif which == "meta_graph_def":
-            objects.append((order, META_GRAPH_TAG, step, wall, GraphData(event.meta_graph_def, "meta_graph_def")))
+            objects.append((order, META_GRAPH_TAG, step, wall, GraphData(event.meta_graph_def, "meta_graph_def"),
+                            offset))
         elif which == "tagged_run_metadata":
             trm = event.tagged_run_metadata
-            objects.append((order, trm.tag, step, wall, RunMetadata(trm.run_metadata)))
+            objects.append((order, trm.tag, step, wall, RunMetadata(trm.run_metadata), offset))
         elif which == "summary":
             values = event.summary.value
             if len(values) > MAX_VALUES:  # order keys would spill into the next record's
@@ -91,7 +93,7 @@ class _Collector:
                                                   f"{MAX_VALUES} skipped"))
             for k, value in enumerate(values[:MAX_VALUES]):
                 try:
-                    self.value(order + k, step, wall, value)
+                    self.value(order + k, step, wall, value, offset)
                 except ValueError as exc:  # e.g. a tensor whose values don't fill its shape
                     self.items.errors.append((offset, f"summary value {k} skipped ({exc})"))
 
@@ -103,7 +105,7 @@ class _Collector:
             if step is None:
                 self.event(order, message, offset)
             else:
-                self.value(order, step, wall, message)
+                self.value(order, step, wall, message, offset)
         except (DecodeError, ValueError) as exc:
             self.items.errors.append((offset, f"{what} skipped ({exc})"))
 
@@ -142,15 +144,27 @@ def try_parse_metadata(blob):
         return f"unreadable SummaryMetadata: {exc}"
 
 
+def _parse_value(data):
+    """Serialized Summary.Value -> message, refusing huge string tensors before protobuf sees them."""
+    check_value(data)
+    return summary_pb2.Summary.Value.FromString(data)
+
+
+def _parse_event(data):
+    """Serialized Event -> message, refusing huge string tensors before protobuf sees them."""
+    check_event(data)
+    return event_pb2.Event.FromString(data)
+
+
 def decode_slow(items, fb, arr, starts, lengths, first_record):
     """Add the records and values that `fb` (a FastBatch) left for protobuf to `items`."""
     collect = _Collector(items)
     for rec, index, s, e in fb.slow_values.tolist():
         collect.record(int(starts[rec]) - HEADER, ((first_record + rec) << VALUE_BITS) | index,
                        int(fb.step[rec]), float(fb.wall_time[rec]), arr[s:e].tobytes(),
-                       summary_pb2.Summary.Value.FromString)
+                       _parse_value)
     for rec in fb.slow_records.tolist():
         s = int(starts[rec])
         collect.record(s - HEADER, (first_record + rec) << VALUE_BITS, None, None,
-                       arr[s:s + int(lengths[rec])].tobytes(), event_pb2.Event.FromString)
+                       arr[s:s + int(lengths[rec])].tobytes(), _parse_event)
     return collect.finish()

@@ -6,6 +6,7 @@ from .values import StepStats
 
 _TIMES = ("all_start_micros", "op_start_rel_micros", "op_end_rel_micros", "all_end_rel_micros")
 _NANOS = ("all_start_nanos", "op_start_rel_nanos", "op_end_rel_nanos", "all_end_rel_nanos")
+_INT64 = (-(1 << 63), (1 << 63) - 1)
 _COLUMNS = _TIMES + ("total_bytes", "peak_bytes", "live_bytes", "temp_memory_size",
                      "persistent_memory_size", "output_bytes", "thread_id")
 
@@ -24,6 +25,18 @@ def _node_row(node):
                     out, node.thread_id]
 
 
+def _clipped(name, row, warnings):
+    """`row` with values outside int64 (sums of many allocators can pass it) clipped, each noted."""
+    lo, hi = _INT64
+    out = []
+    for column, v in zip(_COLUMNS, row):
+        if not lo <= v <= hi:
+            warnings.append(f"node {name!r}: {column} {v} does not fit int64; clipped")
+            v = min(max(v, lo), hi)
+        out.append(v)
+    return out
+
+
 def step_stats_table(step_stats):
     """Flatten a StepStats message.
 
@@ -34,16 +47,17 @@ def step_stats_table(step_stats):
     Returns
     -------
     StepStats
-        One row per NodeExecStats of every device, in stored order.
+        One row per NodeExecStats of every device, in stored order; values past
+        int64 are clipped and listed in its ``warnings``.
     """
-    devices, device, names, rows = [], [], [], []
+    devices, device, names, rows, warnings = [], [], [], [], []
     for k, dev in enumerate(step_stats.dev_stats):
         devices.append(dev.device)
         for node in dev.node_stats:
             device.append(k)
             names.append(node.node_name)
-            rows.append(_node_row(node))
+            rows.append(_clipped(node.node_name, _node_row(node), warnings))
     table = np.array(rows, dtype=np.int64).reshape(len(rows), len(_COLUMNS))
     columns = {name: table[:, j].copy() for j, name in enumerate(_COLUMNS)}
     return StepStats(devices=devices, device=np.array(device, dtype=np.int64), node_name=names,
-                     **columns)
+                     warnings=warnings, **columns)

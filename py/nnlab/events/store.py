@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .decode import SIMPLE, TENSOR_F64, decode_batch
+from .decode import SIMPLE, TENSOR_F64, VALUE_BITS, decode_batch
 from .records import frame, incomplete_tail
 from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series, Tensor,
                      Text)
@@ -47,7 +47,7 @@ class FileStore:
         self.stopped = False
         self.warnings = []
         self.numbers = {}  # tag -> list of (order, step, wall, value, source) array chunks
-        self.objects = {}  # tag -> list of (order, step, wall, payload)
+        self.objects = {}  # tag -> list of (order, step, wall, payload, record offset in the file)
         self.metadata = {}  # tag -> SummaryInfo, the first seen
         self.tail = None  # see records.incomplete_tail
         # an incomplete record's bytes, as chunks (a long wait for its end costs no copies), and how many it needs
@@ -123,8 +123,8 @@ class FileStore:
                 hi = first[k + 1] if k + 1 < first.size else order.size
                 chunk = tuple(c[lo:hi] for c in cols)
                 self.numbers.setdefault(items.tags[tag_id], []).append(chunk)
-        for order_key, tag, step, wall, payload in items.objects:
-            self.objects.setdefault(tag, []).append((order_key, step, wall, payload))
+        for order_key, tag, step, wall, payload, offset in items.objects:
+            self.objects.setdefault(tag, []).append((order_key, step, wall, payload, self.offset + offset))
         for tag, (_, info) in items.metadata.items():
             self.metadata.setdefault(tag, info)
 
@@ -136,24 +136,43 @@ def _wav_rate(clip):
     return 0.0
 
 
+def _dimension(raw, name):
+    """An image's width or height, stored as a decimal string; ValueError unless it is one."""
+    text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else str(raw)
+    # isdigit alone lets through "²" and such; a length cap keeps int() cheap and the value sane
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise ValueError(f"image {name} {text[:20]!r} is not an integer")
+    return int(text)
+
+
+def _audio(a):
+    """Audio from a TF2 tensor of clips ([n] or [n, 2]: clip, label)."""
+    if a.ndim == 2 and a.shape[1] == 0 and a.shape[0]:
+        raise ValueError(f"audio tensor of shape {list(a.shape)} holds no clips")
+    clips = list(a[:, 0]) if a.ndim == 2 else list(a)
+    labels = [b.decode("utf-8", "replace") for b in a[:, 1]] if a.ndim == 2 and a.shape[1] > 1 else [""] * len(clips)
+    rate = _wav_rate(clips[0]) if clips else 0.0
+    return Audio(clips=clips, labels=labels, sample_rate=rate, content_type="audio/wav" if rate else "")
+
+
 def _from_tensor(t, plugin):
-    """(kind, value) of a tensor summary given its tag's plugin; ("tensors", t) when it doesn't fit."""
+    """(kind, value) of a tensor summary given its tag's plugin; ("tensors", t) when it doesn't fit.
+
+    Raises ValueError for a tensor of the plugin's layout holding damaged values.
+    """
     a = t.array
     if plugin == "scalars" and a.size == 1 and a.dtype != object:
         return "scalars", float(a.reshape(-1)[0].real)
     if plugin == "histograms" and a.dtype != object and a.size % 3 == 0:
-        return "histograms", Histogram(buckets=a.astype(np.float64).reshape(-1, 3))
+        return "histograms", Histogram(buckets=Histogram.check(a.astype(np.float64).reshape(-1, 3)))
     if a.dtype != object:
         return "tensors", t
     flat = a.reshape(-1)
     if plugin == "images" and flat.size >= 2:
-        return "images", Image(width=int(flat[0]), height=int(flat[1]), images=list(flat[2:]))
+        return "images", Image(width=_dimension(flat[0], "width"), height=_dimension(flat[1], "height"),
+                               images=list(flat[2:]))
     if plugin == "audio" and a.ndim in (1, 2):
-        clips = list(a[:, 0]) if a.ndim == 2 else list(a)
-        labels = [b.decode("utf-8", "replace") for b in a[:, 1]] if a.ndim == 2 and a.shape[1] > 1 else [""] * len(clips)
-        rate = _wav_rate(clips[0]) if clips else 0.0
-        return "audio", Audio(clips=clips, labels=labels, sample_rate=rate,
-                              content_type="audio/wav" if rate else "")
+        return "audio", _audio(a)
     if plugin == "text":
         text = np.empty(a.shape, dtype=object)
         text.reshape(-1)[:] = [b.decode("utf-8", "replace") for b in flat]
@@ -173,8 +192,8 @@ def classify(payload, plugin):
             return kind, payload
     try:
         return _from_tensor(payload, plugin)
-    except (ValueError, TypeError, IndexError):  # e.g. an image whose width is no number: show the raw tensor
-        return "tensors", payload
+    except (TypeError, IndexError) as exc:  # a layout the plugin can't use: skipped with a warning by the caller
+        raise ValueError(f"a {plugin} tensor of an unexpected layout ({exc})") from exc
 
 
 class _Parts:
@@ -212,21 +231,30 @@ def _number_parts(f, plugin_of):
     return out
 
 
-def _object_parts(f, plugin_of):
-    """{(kind, tag): (order, step, wall, values)} from a file's objects, classified by plugin."""
+def _object_parts(f, plugin_of, warnings):
+    """{(kind, tag): (order, step, wall, values)} from a file's objects, classified by plugin.
+
+    A value its plugin can't use is left out, with a warning appended to `warnings`.
+    """
     out = {}
     for tag, objs in f.objects.items():
-        for order_key, step, wall, payload in objs:
-            kind, value = classify(payload, plugin_of(tag))
+        for order_key, step, wall, payload, offset in objs:
+            try:
+                kind, value = classify(payload, plugin_of(tag))
+            except ValueError as exc:
+                index = order_key & ((1 << VALUE_BITS) - 1)
+                warnings.append(f"{f.path}: record at offset {offset}: summary value {index} of tag {tag!r} "
+                                f"skipped ({exc})")
+                continue
             columns = out.setdefault((kind, tag), ([], [], [], []))
             for column, item in zip(columns, (order_key, step, wall, value)):
                 column.append(item)
     return out
 
 
-def _file_parts(f, plugin_of):
+def _file_parts(f, plugin_of, warnings):
     """{(kind, tag): (order, step, wall, values)} for one file, each sorted by order key."""
-    numbers, objects = _number_parts(f, plugin_of), _object_parts(f, plugin_of)
+    numbers, objects = _number_parts(f, plugin_of), _object_parts(f, plugin_of, warnings)
     out = {}
     for key in set(numbers) | set(objects):
         parts = [p for p in (numbers.get(key), objects.get(key)) if p is not None]
@@ -260,17 +288,20 @@ def build_run(run, files):
         ``series[kind][tag]``, every kind of `KINDS` present (possibly empty).
     metadata : dict of str to SummaryInfo
         The first metadata of each tag in the run.
+    warnings : list of str
+        Values left out because their tag's plugin can't use them, each naming
+        its file and record offset.
     """
     metadata = {}
     for f in files:
         for tag, info in f.metadata.items():
             metadata.setdefault(tag, info)
     plugin_of = lambda tag: metadata[tag].plugin_name if tag in metadata else None  # noqa: E731
-    gathered = {}
+    gathered, warnings = {}, []
     for f in files:
-        for key, part in _file_parts(f, plugin_of).items():
+        for key, part in _file_parts(f, plugin_of, warnings).items():
             gathered.setdefault(key, _Parts()).add(*part)
     series = {kind: {} for kind in KINDS}
     for (kind, tag), parts in sorted(gathered.items()):
         series[kind][tag] = parts.series(run, tag, kind, metadata.get(tag))
-    return series, metadata
+    return series, metadata, warnings

@@ -12,6 +12,7 @@ import numpy as np
 KINDS = ("scalars", "histograms", "images", "audio", "text", "graph", "run_metadata", "tensors")
 RUN_GRAPH_TAG = "__run_graph__"  # Event.graph_def, as TensorBoard names it
 META_GRAPH_TAG = "__meta_graph__"  # Event.meta_graph_def
+EDGE_LIMIT = float(np.finfo(np.float32).max)  # TensorBoard keeps bucket edges as float32: beyond is inf there
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,18 @@ class Histogram:
     sum: float = float("nan")
     sum_squares: float = float("nan")
 
+    @staticmethod
+    def check(buckets):
+        """Raise ValueError unless (k, 3) `buckets` have edges within float32 and finite counts."""
+        if not np.all(np.abs(buckets[:, :2]) <= EDGE_LIMIT):  # NaN fails too
+            raise ValueError("histogram bucket edge beyond float32 range (infinite in TensorBoard)")
+        if not np.all(np.isfinite(buckets[:, 2])):
+            raise ValueError("histogram bucket count is not finite")
+        return buckets
+
     @classmethod
     def from_proto_fields(cls, lo, hi, num, total, squares, limits, counts):
-        """Build from HistogramProto fields; `limits`, `counts` are (k,) arrays."""
+        """Build from HistogramProto fields ((k,) `limits`, `counts`); ValueError as `check`."""
         limits = np.asarray(limits, dtype=np.float64)
         counts = np.asarray(counts, dtype=np.float64)
         nonzero = np.flatnonzero(counts > 0)
@@ -74,7 +84,7 @@ class Histogram:
             inner = limits[a:b]  # limit[i] is the right edge of bucket i
             buckets = np.stack([np.concatenate([[lo], inner]), np.concatenate([inner, [hi]]),
                                 counts[a:b + 1]], axis=1)
-        return cls(buckets=buckets, bucket_limit=limits, bucket=counts, min=lo, max=hi,
+        return cls(buckets=cls.check(buckets), bucket_limit=limits, bucket=counts, min=lo, max=hi,
                    num=num, sum=total, sum_squares=squares)
 
 
@@ -166,15 +176,16 @@ class GraphData:
 
         A TF2 trace holds one graph per traced function: their pre-optimization
         graphs are returned merged into one GraphDef (nodes and libraries appended).
+        Bytes that don't parse raise ValueError.
         """
-        from .proto import config_pb2, graph_pb2, meta_graph_pb2
+        from .proto import config_pb2, graph_pb2, meta_graph_pb2, parse
         if self.format == "graph_def":
-            return graph_pb2.GraphDef.FromString(self.data)
+            return parse(graph_pb2.GraphDef, self.data)
         if self.format == "meta_graph_def":
-            return meta_graph_pb2.MetaGraphDef.FromString(self.data).graph_def
+            return parse(meta_graph_pb2.MetaGraphDef, self.data).graph_def
         if self.format == "run_metadata_graph":
             merged = graph_pb2.GraphDef()
-            for fg in config_pb2.RunMetadata.FromString(self.data).function_graphs:
+            for fg in parse(config_pb2.RunMetadata, self.data).function_graphs:
                 merged.MergeFrom(fg.pre_optimization_graph)
             return merged
         return None
@@ -201,6 +212,8 @@ class StepStats:
     output_bytes : (n,) int64
         Allocated bytes of the node's outputs.
     thread_id : (n,) int64
+    warnings : list of str
+        Values that did not fit int64 (each clipped to its range), naming the node.
     """
 
     devices: list
@@ -217,18 +230,22 @@ class StepStats:
     persistent_memory_size: np.ndarray
     output_bytes: np.ndarray
     thread_id: np.ndarray
+    warnings: list = field(default_factory=list)
 
 
 @dataclass
 class RunMetadata:
-    """A serialized RunMetadata (tagged_run_metadata, or a TF2 "graph_run_metadata" tensor)."""
+    """A serialized RunMetadata (tagged_run_metadata, or a TF2 "graph_run_metadata" tensor).
+
+    `proto` and `step_stats` raise ValueError for bytes that don't parse.
+    """
 
     data: bytes
 
     def proto(self):
         """The RunMetadata protobuf message."""
-        from .proto import config_pb2
-        return config_pb2.RunMetadata.FromString(self.data)
+        from .proto import config_pb2, parse
+        return parse(config_pb2.RunMetadata, self.data)
 
     def step_stats(self):
         """Per-node timings and memory as a `StepStats` of arrays."""

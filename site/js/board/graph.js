@@ -85,7 +85,7 @@ export async function renderGraph(view, box, dash, runs) {
     el('label', {}, [el('span', { text: t('board.graph.search') }), search]),
     el('span', { class: 'hint', text: t('board.graph.hint', { ops: data.ops, shown: data.nodes.length }) }));
   if (data.error) {
-    dash.replaceChildren(el('p', { class: 'hint', 'data-testid': 'graph-message', text: t(`board.graph.${data.error}`) }));
+    dash.replaceChildren(el('p', { class: 'hint', 'data-testid': 'graph-message', text: t(`board.graph.${data.error}`, { message: data.message || '' }) }));
     return;
   }
   const host = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

@@ -13,3 +13,15 @@ bundles protoc 31.1), from the ``py`` folder::
 
     python -m grpc_tools.protoc -I. --python_out=. nnlab/events/proto/*.proto
 """
+
+
+def parse(message_class, data):
+    """``message_class.FromString(data)``, raising ValueError (saying which message) for bad bytes.
+
+    Callers then need to know no protobuf exception type to skip a damaged message.
+    """
+    from google.protobuf.message import DecodeError  # the package itself imports no protobuf
+    try:
+        return message_class.FromString(data)
+    except DecodeError as exc:
+        raise ValueError(f"{len(data)} bytes are not a valid {message_class.__name__} ({exc})") from None
