@@ -22,9 +22,14 @@ import numpy as np
 
 from . import pbtxt
 from ._util import drain
-from .errors import ParseError, text_of
+from .errors import MAX_DEPTH, ParseError, text_of
 
 LINES_PER_CHUNK = 500  # ~15 ms native, ~40 ms in Pyodide at 50-128 values a line
+
+# A JSON string (its closing quote optional, so an unterminated one ends at the
+# line's end instead of backtracking), a bracket or a newline: one linear pass.
+_JSON_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}\n]')
+_JSON_GAP = re.compile(r"[ \t\r\n,]*")
 
 
 def _numbered_lines(text):
@@ -96,6 +101,37 @@ def parse_vectors_tsv(data, name="tensors.tsv"):
     return drain(iter_parse_vectors_tsv(data, name))
 
 
+def vector_shape(shape, size, name, nbytes=None):
+    """Check a config's ``tensorShape`` against the values a file holds.
+
+    Parameters
+    ----------
+    shape : sequence, should be [N, d] of positive ints.
+    size : int, the number of values read.
+    nbytes : int, optional; the file's byte count, when it was raw float32.
+
+    Returns
+    -------
+    (N, d) tuple of int.
+
+    Raises
+    ------
+    ParseError
+        Naming the file, and the expected and actual byte counts on a mismatch
+        (never numpy's reshape message).
+    """
+    try:
+        n, d = (int(s) for s in shape)
+    except (TypeError, ValueError):
+        raise ParseError(name, None, f"tensor shape must be [N, d], got {str(shape)[:60]}") from None
+    if n < 1 or d < 1:
+        raise ParseError(name, None, f"tensor shape must be positive, got [{n}, {d}]")
+    nbytes = size * 4 if nbytes is None else nbytes
+    if nbytes != n * d * 4:
+        raise ParseError(name, None, f"{nbytes} bytes, but shape [{n}, {d}] of float32 needs {n * d * 4}")
+    return n, d
+
+
 def parse_vectors_bytes(data, shape, name="tensors.bytes"):
     """Read raw little-endian float32 vectors.
 
@@ -108,15 +144,8 @@ def parse_vectors_bytes(data, shape, name="tensors.bytes"):
     -------
     (N, d) float32.
     """
-    try:
-        n, d = (int(s) for s in shape)
-    except (TypeError, ValueError):
-        raise ParseError(name, None, f"tensor shape must be [N, d], got {shape!r}") from None
-    if n < 1 or d < 1:
-        raise ParseError(name, None, f"tensor shape must be positive, got [{n}, {d}]")
     buf = memoryview(data).cast("B")
-    if buf.nbytes != n * d * 4:
-        raise ParseError(name, None, f"{buf.nbytes} bytes, but shape [{n}, {d}] of float32 needs {n * d * 4}")
+    n, d = vector_shape(shape, buf.nbytes // 4, name, nbytes=buf.nbytes)
     out = np.frombuffer(buf, dtype="<f4").astype(np.float32).reshape(n, d)
     bad = ~np.isfinite(out)
     if bad.any():
@@ -150,6 +179,15 @@ def _count_error(name, n_found, n_rows, lines, single):
     return ParseError(name, where, what)
 
 
+def _check_unique(names, name, line):
+    """Raise ParseError for the first column name seen twice (one pass: a header may have 10^6 columns)."""
+    seen = set()
+    for col in names:
+        if col in seen:
+            raise ParseError(name, line, f"column name {col[:40]!r} appears twice in the header")
+        seen.add(col)
+
+
 def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     """Parse a metadata TSV.
 
@@ -171,9 +209,7 @@ def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     names = ["label"] if single else header.split("\t")
     if not single:
         lines = lines[1:]
-        dup = next((c for c in names if names.count(c) > 1), None)
-        if dup is not None:
-            raise ParseError(name, header_no, f"column name {dup!r} appears twice in the header")
+        _check_unique(names, name, header_no)
     rows = [line.split("\t") if not single else [line] for _, line in lines]
     for (no, _), fields in zip(lines, rows):
         if len(fields) != len(names):
@@ -186,18 +222,46 @@ def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     return Metadata(names, [list(col) for col in zip(*rows)], numbers)
 
 
+def _check_json_depth(text, name):
+    """Raise ParseError at the first bracket nested deeper than MAX_DEPTH.
+
+    json.loads recurses once per level; checking first keeps a hostile file
+    from reaching RecursionError. Linear in len(text).
+    """
+    depth, line = 0, 1
+    for match in _JSON_NESTING.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+        elif token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(name, line, f"not valid JSON: nested deeper than {MAX_DEPTH} levels")
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+
+
 def _json_element_lines(text):
-    """1-based line of each element of the top-level "embeddings" array (best effort)."""
+    """1-based line of each element of the top-level "embeddings" array (best effort).
+
+    Linear in len(text): newlines are counted only between consecutive elements.
+    """
     match = re.search(r'"embeddings"\s*:\s*\[', text)
     if not match:
         return []
     decoder, pos, out = json.JSONDecoder(), match.end(), []
+    line, counted = 1, 0
     while True:
-        pos += len(text[pos:]) - len(text[pos:].lstrip(" \t\r\n,"))
+        pos = _JSON_GAP.match(text, pos).end()
         if pos >= len(text) or text[pos] == "]":
             return out
-        out.append(text.count("\n", 0, pos) + 1)
-        pos = decoder.raw_decode(text, pos)[1]
+        line += text.count("\n", counted, pos)
+        counted = pos
+        out.append(line)
+        try:
+            pos = decoder.raw_decode(text, pos)[1]
+        except ValueError:  # the match was inside a string: no lines rather than wrong ones
+            return out
 
 
 def parse_config_json(data, name="projector_config.json"):
@@ -208,6 +272,7 @@ def parse_config_json(data, name="projector_config.json"):
     list of dict, one per embedding, as `pbtxt.embedding_info` describes.
     """
     text = text_of(data, name)
+    _check_json_depth(text, name)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -18,7 +18,7 @@ optional ``,`` / ``;`` separators. Unknown fields are ignored.
 import codecs
 import re
 
-from .errors import ParseError
+from .errors import MAX_DEPTH, ParseError
 
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r\f\v]+|\#[^\n]*) | (?P<newline>\n)
@@ -70,7 +70,8 @@ class _Parser:
         self.pos += 1
         return tok
 
-    def message(self, close):
+    def message(self, close, depth=0):
+        """Fields up to `close`; `depth` counts the enclosing blocks (at most MAX_DEPTH)."""
         fields = {}
         while self.peek()[1] != close:
             kind, field, line = self.take()
@@ -78,8 +79,11 @@ class _Parser:
                 raise ParseError(self.name, line, f"expected a field name, found {field or 'end of file'!r}")
             has_colon = self.peek()[1] == ":" and self.take(":")
             if self.peek()[1] in ("{", "<"):
-                end = "}" if self.take()[1] == "{" else ">"
-                fields.setdefault(field, []).append((self.message(end), line))
+                opener = self.take()
+                if depth >= MAX_DEPTH:  # each block is one Python frame: refuse before the stack runs out
+                    raise ParseError(self.name, opener[2], f"blocks nested deeper than {MAX_DEPTH} levels")
+                end = "}" if opener[1] == "{" else ">"
+                fields.setdefault(field, []).append((self.message(end, depth + 1), line))
                 self.take(end)
             elif not has_colon:
                 raise ParseError(self.name, line, f"expected ':' after {field!r}")

@@ -1,0 +1,94 @@
+"""Hostile Projector files: our ParseError naming file and line, in linear time and bounded depth.
+
+Never numpy's reshape message, a RecursionError or a JSON traceback; sizes here
+would not finish (or would overflow the stack) with the quadratic or recursive
+readers, but the tests assert results, never wall time.
+"""
+
+import numpy as np
+import pytest
+
+from nnlab import protocol
+from nnlab.projector import io, service
+from nnlab.projector.errors import MAX_DEPTH, ParseError
+
+
+def _load(**params):
+    ctx = protocol.Context()
+    gen = service.load(ctx, **params)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
+
+
+def test_bytes_length_against_shape_names_file_and_byte_counts():
+    flat = np.zeros(11, np.float32)  # 44 bytes from the page, config says [3, 4]
+    with pytest.raises(ParseError, match=r"^w.bytes: 44 bytes, but shape \[3, 4\] of float32 needs 48$"):
+        _load(vectors=flat, shape=[3, 4], name="Word2Vec", vectors_name="w.bytes")
+    with pytest.raises(ParseError, match=r"^w.bytes: 52 bytes, but shape \[3, 4\] of float32 needs 48$"):
+        io.parse_vectors_bytes(b"\0" * 52, [3, 4], "w.bytes")
+    with pytest.raises(ParseError, match=r"^v: 24 bytes, but shape \[2, 2\] of float32 needs 16$"):
+        _load(vectors=np.zeros(6), shape=[2, 2], name="v")  # float64 values, counted as float32
+    info = _load(vectors=np.arange(12, dtype=np.float32), shape=[3, 4], name="Word2Vec", vectors_name="w.bytes")
+    assert (info["name"], info["n"], info["dim"]) == ("Word2Vec", 3, 4)
+
+
+def test_array_record_of_wrong_length_is_a_protocol_error():
+    record = {"$nd": "float32", "shape": [3, 4], "data": np.zeros(11, np.float32).tobytes()}
+    with pytest.raises(protocol.ProtocolError, match=r"shape \[3, 4\] holds 11 values"):
+        protocol.decode(record)
+
+
+def test_metadata_header_of_a_million_columns():
+    n = 10**6
+    names = [f"c{i}" for i in range(n)]
+    meta = io.parse_metadata_tsv("\t".join(names) + "\n" + "\t".join(["x"] * n) + "\n", "m.tsv", n_rows=1)
+    assert len(meta.names) == n and meta.names[-1] == f"c{n - 1}" and meta.columns[-1] == ["x"]
+    dup = "\t".join(names + ["c5"])
+    with pytest.raises(ParseError, match=r"^m.tsv, line 1: column name 'c5' appears twice"):
+        io.parse_metadata_tsv(dup + "\n" + "\t".join(["x"] * (n + 1)), "m.tsv")
+
+
+def test_config_json_with_a_long_line_of_embeddings():
+    n = 50_000
+    one_line = '{"embeddings": [' + ", ".join(f'{{"tensorPath": "t{i}.tsv"}}' for i in range(n)) + "]}"
+    emb = io.parse_config_json(one_line, "c.json")
+    assert len(emb) == n and emb[-1]["tensor_path"] == f"t{n - 1}.tsv"
+    assert {e["line"] for e in emb} == {1}
+    many_lines = '{"embeddings": [\n' + ",\n".join(f'{{"tensorPath": "t{i}"}}' for i in range(n)) + "\n]}"
+    emb = io.parse_config_json(many_lines, "c.json")
+    assert [e["line"] for e in emb[:3]] == [2, 3, 4] and emb[-1]["line"] == n + 1
+
+
+@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a": ', "}")])
+def test_config_json_nested_deeply(opener, closer):
+    deep = '{"embeddings": [\n{"tensorPath": "a", "x": ' + opener * 100_000 + "1" + closer * 100_000 + "}]}"
+    with pytest.raises(ParseError, match=rf"^c.json, line 2: not valid JSON: nested deeper than {MAX_DEPTH}"):
+        io.parse_config_json(deep, "c.json")
+    with pytest.raises(ParseError, match=r"^c.json, line 1: not valid JSON"):  # unclosed: still ours
+        io.parse_config_json(opener * 100_000, "c.json")
+
+
+def test_config_json_brackets_in_strings_do_not_count():
+    ok = '{"embeddings": [{"tensorPath": "' + "[{" * 1000 + '\\"]"}]}'
+    assert io.parse_config_json(ok, "c.json")[0]["tensor_path"] == "[{" * 1000 + '"]'
+    nested = "[" * (MAX_DEPTH - 3) + "1" + "]" * (MAX_DEPTH - 3)  # 3 levels above it: at the limit
+    assert len(io.parse_config_json('{"embeddings": [{"tensorPath": "a", "x": ' + nested + "}]}", "c.json")) == 1
+
+
+@pytest.mark.parametrize("opener, closer", [("x {", "}"), ("x: <", ">")])
+def test_config_pbtxt_nested_deeply(opener, closer):
+    deep = 'embeddings {\n  tensor_path: "a"\n' + (opener + "\n") * 100_000 + closer * 100_000 + "}"
+    with pytest.raises(ParseError, match=rf"^p.pbtxt, line {MAX_DEPTH + 2}: blocks nested deeper than {MAX_DEPTH}"):
+        io.parse_config_pbtxt(deep, "p.pbtxt")
+    ok = 'embeddings {\n tensor_path: "a"\n' + "x {" * (MAX_DEPTH - 1) + "}" * (MAX_DEPTH - 1) + "}"
+    assert io.parse_config_pbtxt(ok, "p.pbtxt")[0]["tensor_path"] == "a"
+
+
+def test_config_pbtxt_long_line():
+    n = 50_000
+    text = " ".join(f'embeddings {{ tensor_path: "t{i}" }}' for i in range(n))
+    emb = io.parse_config_pbtxt(text, "p.pbtxt")
+    assert len(emb) == n and emb[-1]["tensor_path"] == f"t{n - 1}" and emb[-1]["line"] == 1
