@@ -92,3 +92,52 @@ def test_config_pbtxt_long_line():
     text = " ".join(f'embeddings {{ tensor_path: "t{i}" }}' for i in range(n))
     emb = io.parse_config_pbtxt(text, "p.pbtxt")
     assert len(emb) == n and emb[-1]["tensor_path"] == f"t{n - 1}" and emb[-1]["line"] == 1
+
+
+def _wide(n, d, seed=0):
+    """(n, d) float32 with distinct variances along n - 1 random directions."""
+    rng = np.random.default_rng(seed)
+    basis = np.linalg.qr(rng.standard_normal((d, n)))[0].T  # (n, d) orthonormal rows
+    return ((rng.standard_normal((n, n)) * np.geomspace(10, 0.1, n)) @ basis + 3.0).astype(np.float32)
+
+
+@pytest.mark.parametrize("n, d", [(50, 2000), (3, 20_000)])
+def test_pca_with_more_dimensions_than_points_matches_sklearn(n, d):
+    from sklearn.decomposition import PCA
+
+    from nnlab.projector import pca
+
+    X = _wide(n, d)
+    fit = pca.pca(X)  # a (d, d) covariance would be 32 MB and 3.2 GB
+    k = min(10, n)
+    ref = PCA(n_components=k, svd_solver="full").fit(X.astype(np.float64))
+    assert fit.components.shape == (k, d)
+    np.testing.assert_allclose(fit.components @ fit.components.T, np.eye(k), atol=1e-9)
+    ours, theirs = pca.transform(X, fit), ref.transform(X.astype(np.float64))
+    sign = np.sign(np.sum(ours * theirs, axis=0))  # per component; 0 only if both are ~0
+    np.testing.assert_allclose(ours * np.where(sign == 0, 1, sign), theirs, atol=1e-6 * np.abs(theirs).max())
+    np.testing.assert_allclose(fit.explained_variance, ref.explained_variance_, atol=1e-9 * ref.explained_variance_[0])
+    np.testing.assert_allclose(fit.explained_variance_ratio, ref.explained_variance_ratio_, atol=1e-9)
+    big = np.argmax(np.abs(fit.components), axis=1)
+    assert (fit.components[np.arange(k), big] > 0).all()
+
+
+def test_pca_wide_is_deterministic_and_chunked_like_one_chunk():
+    from nnlab.projector import pca
+
+    X = _wide(20, 3000, seed=2)
+    gen = pca.iter_pca(X, rows_per_chunk=700)
+    steps = []
+    while True:
+        try:
+            steps.append(next(gen))
+        except StopIteration as stop:
+            fit = stop.value
+            break
+    assert steps == [(700, 3000), (1400, 3000), (2100, 3000), (2800, 3000), (3000, 3000)]
+    whole = pca.pca(X)
+    np.testing.assert_allclose(fit.components, whole.components, atol=1e-9)
+    np.testing.assert_allclose(pca.pca(X[::-1].copy()).components, whole.components, atol=1e-8)
+    flat = pca.pca(np.full((3, 5000), 2.0, np.float32))  # no variance at all: still orthonormal, zero ratios
+    np.testing.assert_allclose(flat.components @ flat.components.T, np.eye(3), atol=1e-12)
+    assert not flat.explained_variance_ratio.any()
