@@ -141,3 +141,16 @@ def test_pca_wide_is_deterministic_and_chunked_like_one_chunk():
     flat = pca.pca(np.full((3, 5000), 2.0, np.float32))  # no variance at all: still orthonormal, zero ratios
     np.testing.assert_allclose(flat.components @ flat.components.T, np.eye(3), atol=1e-12)
     assert not flat.explained_variance_ratio.any()
+
+
+def test_numbers_too_long_for_int_and_long_tokens_are_ours():
+    digits = "9" * 100_000
+    with pytest.raises(ParseError, match=r"^c.json, line 2: not valid JSON: a number of more than 4300 digits"):
+        io.parse_config_json('{"embeddings": [\n{"tensorPath": "a", "tensorShape": [' + digits + ", 2]}]}", "c.json")
+    with pytest.raises(ParseError, match=r"^p.pbtxt, line 2: integer of 100000 digits is too long"):
+        io.parse_config_pbtxt('embeddings {\n tensor_shape: ' + digits + " }", "p.pbtxt")
+    with pytest.raises(ParseError, match=r"^p.pbtxt, line 1: expected ':' after 'xxx") as info:
+        io.parse_config_pbtxt("x" * 100_000 + " 1", "p.pbtxt")
+    assert len(str(info.value)) < 200  # the message quotes a hostile token only in part
+    with pytest.raises(ParseError, match=r"^t.bytes: tensor shape must be \[N, d\], got \[inf, 2\]"):
+        io.parse_vectors_bytes(b"\0" * 8, [float("inf"), 2], "t.bytes")

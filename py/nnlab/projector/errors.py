@@ -4,6 +4,9 @@
 # json.loads and the pbtxt reader recurse once per level, so without a bound a
 # file of 100,000 brackets ends in RecursionError (or a blown wasm stack).
 MAX_DEPTH = 64
+# Longest integer literal accepted: CPython's int() refuses more than 4,300
+# digits with its own ValueError (sys.get_int_max_str_digits).
+MAX_DIGITS = 4300
 
 
 class ParseError(ValueError):

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import pbtxt
 from ._util import drain
-from .errors import MAX_DEPTH, ParseError, text_of
+from .errors import MAX_DEPTH, MAX_DIGITS, ParseError, text_of
 
 LINES_PER_CHUNK = 500  # ~15 ms native, ~40 ms in Pyodide at 50-128 values a line
 
@@ -122,8 +122,8 @@ def vector_shape(shape, size, name, nbytes=None):
     """
     try:
         n, d = (int(s) for s in shape)
-    except (TypeError, ValueError):
-        raise ParseError(name, None, f"tensor shape must be [N, d], got {str(shape)[:60]}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
+        raise ParseError(name, None, f"tensor shape must be [N, d], got {shape!r:.60}") from None
     if n < 1 or d < 1:
         raise ParseError(name, None, f"tensor shape must be positive, got [{n}, {d}]")
     nbytes = size * 4 if nbytes is None else nbytes
@@ -277,6 +277,10 @@ def parse_config_json(data, name="projector_config.json"):
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except ValueError:  # int() refused a number of more than MAX_DIGITS digits
+        long = next((m for m in re.finditer(r"\d+", text) if len(m.group()) > MAX_DIGITS), None)
+        line = text.count("\n", 0, long.start()) + 1 if long else 1
+        raise ParseError(name, line, f"not valid JSON: a number of more than {MAX_DIGITS} digits") from None
     embeddings = doc.get("embeddings") if isinstance(doc, dict) else None
     if not isinstance(embeddings, list) or not embeddings:
         raise ParseError(name, 1, 'expected an object with a non-empty "embeddings" list')

@@ -18,7 +18,7 @@ optional ``,`` / ``;`` separators. Unknown fields are ignored.
 import codecs
 import re
 
-from .errors import MAX_DEPTH, ParseError
+from .errors import MAX_DEPTH, MAX_DIGITS, ParseError
 
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r\f\v]+|\#[^\n]*) | (?P<newline>\n)
@@ -66,7 +66,7 @@ class _Parser:
         tok = self.toks[self.pos]
         if values and tok[1] not in values:
             want = " or ".join(repr(v) for v in values)
-            raise ParseError(self.name, tok[2], f"expected {want}, found {tok[1] or 'end of file'!r}")
+            raise ParseError(self.name, tok[2], f"expected {want}, found {tok[1] or 'end of file'!r:.60}")
         self.pos += 1
         return tok
 
@@ -76,7 +76,7 @@ class _Parser:
         while self.peek()[1] != close:
             kind, field, line = self.take()
             if kind != "ident":
-                raise ParseError(self.name, line, f"expected a field name, found {field or 'end of file'!r}")
+                raise ParseError(self.name, line, f"expected a field name, found {field or 'end of file'!r:.60}")
             has_colon = self.peek()[1] == ":" and self.take(":")
             if self.peek()[1] in ("{", "<"):
                 opener = self.take()
@@ -86,7 +86,7 @@ class _Parser:
                 fields.setdefault(field, []).append((self.message(end, depth + 1), line))
                 self.take(end)
             elif not has_colon:
-                raise ParseError(self.name, line, f"expected ':' after {field!r}")
+                raise ParseError(self.name, line, f"expected ':' after {field!r:.60}")
             elif self.peek()[1] == "[":
                 self.take("[")
                 while self.peek()[1] != "]":
@@ -110,10 +110,14 @@ class _Parser:
             return "".join(parts)
         if kind == "number":
             text = value.rstrip("fF")
-            return float(text) if any(c in text for c in ".eE") else int(text)
+            if any(c in text for c in ".eE"):
+                return float(text)
+            if len(text.lstrip("+-")) > MAX_DIGITS:  # int() would raise its own ValueError
+                raise ParseError(self.name, line, f"integer of {len(text)} digits is too long")
+            return int(text)
         if kind == "ident":
             return value
-        raise ParseError(self.name, line, f"expected a value, found {value or 'end of file'!r}")
+        raise ParseError(self.name, line, f"expected a value, found {value or 'end of file'!r:.60}")
 
 
 def _positive_ints(values, name, line, what, length=None):
@@ -121,7 +125,7 @@ def _positive_ints(values, name, line, what, length=None):
         return None
     if (not isinstance(values, (list, tuple)) or not values
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)):
-        raise ParseError(name, line, f"{what} must be a list of positive integers, got {values!r}")
+        raise ParseError(name, line, f"{what} must be a list of positive integers, got {values!r:.60}")
     if length is not None and len(values) != length:
         raise ParseError(name, line, f"{what} must have {length} entries, got {len(values)}")
     return [int(v) for v in values]
@@ -129,7 +133,7 @@ def _positive_ints(values, name, line, what, length=None):
 
 def _string(value, name, line, what):
     if value is not None and not isinstance(value, str):
-        raise ParseError(name, line, f"{what} must be a string, got {value!r}")
+        raise ParseError(name, line, f"{what} must be a string, got {value!r:.60}")
     return value or None
 
 
@@ -175,7 +179,7 @@ def _one(fields, key, name):
     """The value of a singular field (None if absent); twice is an error, as in protobuf."""
     got = fields.get(key, [])
     if len(got) > 1:
-        raise ParseError(name, got[1][1], f"field {key!r} given twice")
+        raise ParseError(name, got[1][1], f"field {key!r:.60} given twice")
     return got[0][0] if got else None
 
 
