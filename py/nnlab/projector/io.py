@@ -4,7 +4,8 @@
   little-endian float32 ``.bytes`` with a shape from the config.
 - Metadata: a TSV; one column has no header, several columns have a header row
   (the header is recognised, as in the Projector, by a tab in the first line).
-- Configs: the standalone projector's JSON (camelCase keys) and TensorBoard's
+- Configs: the standalone projector's JSON (camelCase keys; see
+  `nnlab.projector.jsonconfig`) and TensorBoard's
   ``projector_config.pbtxt`` (protobuf text format, read here without protobuf;
   see `nnlab.projector.pbtxt`).
 
@@ -13,8 +14,6 @@ As in the Projector, blank lines are skipped. Anything wrong raises
 ``.bytes``); nothing is returned half-loaded.
 """
 
-import json
-import re
 from itertools import chain
 from typing import NamedTuple
 
@@ -22,14 +21,10 @@ import numpy as np
 
 from . import pbtxt
 from ._util import drain
-from .errors import MAX_DEPTH, MAX_DIGITS, ParseError, text_of
+from .errors import ParseError, text_of
+from .jsonconfig import parse_config_json
 
 LINES_PER_CHUNK = 500  # ~15 ms native, ~40 ms in Pyodide at 50-128 values a line
-
-# A JSON string (its closing quote optional, so an unterminated one ends at the
-# line's end instead of backtracking), a bracket or a newline: one linear pass.
-_JSON_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}\n]')
-_JSON_GAP = re.compile(r"[ \t\r\n,]*")
 
 
 def _numbered_lines(text):
@@ -220,85 +215,6 @@ def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     if not rows:
         raise ParseError(name, header_no + 1, "no data rows after the header")
     return Metadata(names, [list(col) for col in zip(*rows)], numbers)
-
-
-def _check_json_depth(text, name):
-    """Raise ParseError at the first bracket nested deeper than MAX_DEPTH.
-
-    json.loads recurses once per level; checking first keeps a hostile file
-    from reaching RecursionError. Linear in len(text).
-    """
-    depth, line = 0, 1
-    for match in _JSON_NESTING.finditer(text):
-        token = match.group()
-        if token == "\n":
-            line += 1
-        elif token in ("[", "{"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ParseError(name, line, f"not valid JSON: nested deeper than {MAX_DEPTH} levels")
-        elif token in ("]", "}"):
-            depth = max(0, depth - 1)
-
-
-def _json_element_lines(text):
-    """1-based line of each element of the top-level "embeddings" array (best effort).
-
-    Linear in len(text): newlines are counted only between consecutive elements.
-    """
-    match = re.search(r'"embeddings"\s*:\s*\[', text)
-    if not match:
-        return []
-    decoder, pos, out = json.JSONDecoder(), match.end(), []
-    line, counted = 1, 0
-    while True:
-        pos = _JSON_GAP.match(text, pos).end()
-        if pos >= len(text) or text[pos] == "]":
-            return out
-        line += text.count("\n", counted, pos)
-        counted = pos
-        out.append(line)
-        try:
-            pos = decoder.raw_decode(text, pos)[1]
-        except ValueError:  # the match was inside a string: no lines rather than wrong ones
-            return out
-
-
-def parse_config_json(data, name="projector_config.json"):
-    """Parse the standalone projector's JSON config.
-
-    Returns
-    -------
-    list of dict, one per embedding, as `pbtxt.embedding_info` describes.
-    """
-    text = text_of(data, name)
-    _check_json_depth(text, name)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    except ValueError:  # int() refused a number of more than MAX_DIGITS digits
-        long = next((m for m in re.finditer(r"\d+", text) if len(m.group()) > MAX_DIGITS), None)
-        line = text.count("\n", 0, long.start()) + 1 if long else 1
-        raise ParseError(name, line, f"not valid JSON: a number of more than {MAX_DIGITS} digits") from None
-    embeddings = doc.get("embeddings") if isinstance(doc, dict) else None
-    if not isinstance(embeddings, list) or not embeddings:
-        raise ParseError(name, 1, 'expected an object with a non-empty "embeddings" list')
-    lines = _json_element_lines(text)
-    out = []
-    for k, emb in enumerate(embeddings):
-        line = lines[k] if k < len(lines) else 1
-        if not isinstance(emb, dict):
-            raise ParseError(name, line, f"embedding {k + 1} is not an object")
-        sprite = emb.get("sprite")
-        if sprite is not None:
-            if not isinstance(sprite, dict):
-                raise ParseError(name, line, f"embedding {k + 1}: sprite must be an object")
-            sprite = {"image_path": sprite.get("imagePath"), "single_image_dim": sprite.get("singleImageDim")}
-        out.append(pbtxt.embedding_info(
-            name, line, emb.get("tensorName"), emb.get("tensorShape"), emb.get("tensorPath"),
-            emb.get("metadataPath"), emb.get("bookmarksPath"), sprite, require_path=True))
-    return out
 
 
 def parse_config_pbtxt(data, name="projector_config.pbtxt"):
