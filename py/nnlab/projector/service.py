@@ -9,8 +9,9 @@ Requests and replies (all params optional unless marked):
 
 - ``projector.load`` {vectors*: (N, d) array | TSV text | ``.bytes`` bytes,
   shape: [N, d] (for bytes or a flat array), metadata: TSV text, name,
-  vectors_name (file name in errors), metadata_name} -> progress {phase, done, total}; result {name, n, dim,
-  columns: [{name, unique, numeric, categorical}], sampled, tsne_points, tsne_max}
+  vectors_name (file name in errors), metadata_name} -> progress {phase, done,
+  total}; result {name, n, dim, columns: [{name, unique, numeric, categorical}],
+  sampled, tsne_points, tsne_max}
 - ``projector.warmup`` {} -> progress {phase, module}; result {scipy: version}
 - ``projector.config`` {text*, name*} -> {embeddings: [...]} (see `nnlab.projector.io`)
 - ``projector.pca`` {components: [i, j, k] = [0, 1, 2], sphereize: false}
