@@ -61,7 +61,10 @@ def decode(value):
             data = value["data"]
             arr = (np.frombuffer(data, dtype=dtype) if isinstance(data, (bytes, bytearray, memoryview))
                    else np.asarray(data, dtype=dtype))
-            return arr.reshape(value.get("shape", [arr.size])).copy()
+            shape = [int(s) for s in value.get("shape", [arr.size])]
+            if int(np.prod(shape, dtype=np.int64)) != arr.size:  # say so, rather than numpy's reshape message
+                raise ProtocolError(f"an array record of shape {shape} holds {arr.size} values")
+            return arr.reshape(shape).copy()
         return {k: decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode(v) for v in value]

@@ -3,9 +3,9 @@
 Modules (numpy everywhere; scipy is imported on first use, for BLAS products,
 LAPACK eigh and pocketfft, and has numpy fallbacks):
 
-- `io` (+ `pbtxt`, `errors`): vectors TSV / ``.bytes``, metadata TSV, JSON and
+- `io` (+ `jsonconfig`, `pbtxt`, `errors`): vectors TSV / ``.bytes``, metadata TSV, JSON and
   pbtxt configs; bad input raises `errors.ParseError` naming file and line.
-- `pca`: top 10 principal components from the d x d covariance.
+- `pca`: top 10 principal components from the d x d covariance (or N x N Gram matrix when d > N).
 - `tsne`: the stepped `tsne.TSNE` (`prepare`, `step`, `perturb`, supervision),
   built on `neighbors`, `affinity`, `attraction` and `repulsion`.
 - `neighbors`: exact k nearest neighbours, cosine or euclidean.

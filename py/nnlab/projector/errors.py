@@ -1,5 +1,13 @@
 """The one error type of the Projector's readers, and text decoding that reports lines."""
 
+# Deepest nesting the config readers accept. A projector config nests 4 levels;
+# json.loads and the pbtxt reader recurse once per level, so without a bound a
+# file of 100,000 brackets ends in RecursionError (or a blown wasm stack).
+MAX_DEPTH = 64
+# Longest integer literal accepted: CPython's int() refuses more than 4,300
+# digits with its own ValueError (sys.get_int_max_str_digits).
+MAX_DIGITS = 4300
+
 
 class ParseError(ValueError):
     """A file could not be read; the message names the file and the line.

@@ -4,7 +4,8 @@
   little-endian float32 ``.bytes`` with a shape from the config.
 - Metadata: a TSV; one column has no header, several columns have a header row
   (the header is recognised, as in the Projector, by a tab in the first line).
-- Configs: the standalone projector's JSON (camelCase keys) and TensorBoard's
+- Configs: the standalone projector's JSON (camelCase keys; see
+  `nnlab.projector.jsonconfig`) and TensorBoard's
   ``projector_config.pbtxt`` (protobuf text format, read here without protobuf;
   see `nnlab.projector.pbtxt`).
 
@@ -13,8 +14,6 @@ As in the Projector, blank lines are skipped. Anything wrong raises
 ``.bytes``); nothing is returned half-loaded.
 """
 
-import json
-import re
 from itertools import chain
 from typing import NamedTuple
 
@@ -23,6 +22,7 @@ import numpy as np
 from . import pbtxt
 from ._util import drain
 from .errors import ParseError, text_of
+from .jsonconfig import parse_config_json
 
 LINES_PER_CHUNK = 500  # ~15 ms native, ~40 ms in Pyodide at 50-128 values a line
 
@@ -96,6 +96,37 @@ def parse_vectors_tsv(data, name="tensors.tsv"):
     return drain(iter_parse_vectors_tsv(data, name))
 
 
+def vector_shape(shape, size, name, nbytes=None):
+    """Check a config's ``tensorShape`` against the values a file holds.
+
+    Parameters
+    ----------
+    shape : sequence, should be [N, d] of positive ints.
+    size : int, the number of values read.
+    nbytes : int, optional; the file's byte count, when it was raw float32.
+
+    Returns
+    -------
+    (N, d) tuple of int.
+
+    Raises
+    ------
+    ParseError
+        Naming the file, and the expected and actual byte counts on a mismatch
+        (never numpy's reshape message).
+    """
+    try:
+        n, d = (int(s) for s in shape)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
+        raise ParseError(name, None, f"tensor shape must be [N, d], got {shape!r:.60}") from None
+    if n < 1 or d < 1:
+        raise ParseError(name, None, f"tensor shape must be positive, got [{n}, {d}]")
+    nbytes = size * 4 if nbytes is None else nbytes
+    if nbytes != n * d * 4:
+        raise ParseError(name, None, f"{nbytes} bytes, but shape [{n}, {d}] of float32 needs {n * d * 4}")
+    return n, d
+
+
 def parse_vectors_bytes(data, shape, name="tensors.bytes"):
     """Read raw little-endian float32 vectors.
 
@@ -108,15 +139,8 @@ def parse_vectors_bytes(data, shape, name="tensors.bytes"):
     -------
     (N, d) float32.
     """
-    try:
-        n, d = (int(s) for s in shape)
-    except (TypeError, ValueError):
-        raise ParseError(name, None, f"tensor shape must be [N, d], got {shape!r}") from None
-    if n < 1 or d < 1:
-        raise ParseError(name, None, f"tensor shape must be positive, got [{n}, {d}]")
     buf = memoryview(data).cast("B")
-    if buf.nbytes != n * d * 4:
-        raise ParseError(name, None, f"{buf.nbytes} bytes, but shape [{n}, {d}] of float32 needs {n * d * 4}")
+    n, d = vector_shape(shape, buf.nbytes // 4, name, nbytes=buf.nbytes)
     out = np.frombuffer(buf, dtype="<f4").astype(np.float32).reshape(n, d)
     bad = ~np.isfinite(out)
     if bad.any():
@@ -150,6 +174,15 @@ def _count_error(name, n_found, n_rows, lines, single):
     return ParseError(name, where, what)
 
 
+def _check_unique(names, name, line):
+    """Raise ParseError for the first column name seen twice (one pass: a header may have 10^6 columns)."""
+    seen = set()
+    for col in names:
+        if col in seen:
+            raise ParseError(name, line, f"column name {col[:40]!r} appears twice in the header")
+        seen.add(col)
+
+
 def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     """Parse a metadata TSV.
 
@@ -171,9 +204,7 @@ def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     names = ["label"] if single else header.split("\t")
     if not single:
         lines = lines[1:]
-        dup = next((c for c in names if names.count(c) > 1), None)
-        if dup is not None:
-            raise ParseError(name, header_no, f"column name {dup!r} appears twice in the header")
+        _check_unique(names, name, header_no)
     rows = [line.split("\t") if not single else [line] for _, line in lines]
     for (no, _), fields in zip(lines, rows):
         if len(fields) != len(names):
@@ -184,52 +215,6 @@ def parse_metadata_tsv(data, name="metadata.tsv", n_rows=None):
     if not rows:
         raise ParseError(name, header_no + 1, "no data rows after the header")
     return Metadata(names, [list(col) for col in zip(*rows)], numbers)
-
-
-def _json_element_lines(text):
-    """1-based line of each element of the top-level "embeddings" array (best effort)."""
-    match = re.search(r'"embeddings"\s*:\s*\[', text)
-    if not match:
-        return []
-    decoder, pos, out = json.JSONDecoder(), match.end(), []
-    while True:
-        pos += len(text[pos:]) - len(text[pos:].lstrip(" \t\r\n,"))
-        if pos >= len(text) or text[pos] == "]":
-            return out
-        out.append(text.count("\n", 0, pos) + 1)
-        pos = decoder.raw_decode(text, pos)[1]
-
-
-def parse_config_json(data, name="projector_config.json"):
-    """Parse the standalone projector's JSON config.
-
-    Returns
-    -------
-    list of dict, one per embedding, as `pbtxt.embedding_info` describes.
-    """
-    text = text_of(data, name)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    embeddings = doc.get("embeddings") if isinstance(doc, dict) else None
-    if not isinstance(embeddings, list) or not embeddings:
-        raise ParseError(name, 1, 'expected an object with a non-empty "embeddings" list')
-    lines = _json_element_lines(text)
-    out = []
-    for k, emb in enumerate(embeddings):
-        line = lines[k] if k < len(lines) else 1
-        if not isinstance(emb, dict):
-            raise ParseError(name, line, f"embedding {k + 1} is not an object")
-        sprite = emb.get("sprite")
-        if sprite is not None:
-            if not isinstance(sprite, dict):
-                raise ParseError(name, line, f"embedding {k + 1}: sprite must be an object")
-            sprite = {"image_path": sprite.get("imagePath"), "single_image_dim": sprite.get("singleImageDim")}
-        out.append(pbtxt.embedding_info(
-            name, line, emb.get("tensorName"), emb.get("tensorShape"), emb.get("tensorPath"),
-            emb.get("metadataPath"), emb.get("bookmarksPath"), sprite, require_path=True))
-    return out
 
 
 def parse_config_pbtxt(data, name="projector_config.pbtxt"):

@@ -18,7 +18,7 @@ optional ``,`` / ``;`` separators. Unknown fields are ignored.
 import codecs
 import re
 
-from .errors import ParseError
+from .errors import MAX_DEPTH, MAX_DIGITS, ParseError
 
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r\f\v]+|\#[^\n]*) | (?P<newline>\n)
@@ -66,23 +66,27 @@ class _Parser:
         tok = self.toks[self.pos]
         if values and tok[1] not in values:
             want = " or ".join(repr(v) for v in values)
-            raise ParseError(self.name, tok[2], f"expected {want}, found {tok[1] or 'end of file'!r}")
+            raise ParseError(self.name, tok[2], f"expected {want}, found {tok[1] or 'end of file'!r:.60}")
         self.pos += 1
         return tok
 
-    def message(self, close):
+    def message(self, close, depth=0):
+        """Fields up to `close`; `depth` counts the enclosing blocks (at most MAX_DEPTH)."""
         fields = {}
         while self.peek()[1] != close:
             kind, field, line = self.take()
             if kind != "ident":
-                raise ParseError(self.name, line, f"expected a field name, found {field or 'end of file'!r}")
+                raise ParseError(self.name, line, f"expected a field name, found {field or 'end of file'!r:.60}")
             has_colon = self.peek()[1] == ":" and self.take(":")
             if self.peek()[1] in ("{", "<"):
-                end = "}" if self.take()[1] == "{" else ">"
-                fields.setdefault(field, []).append((self.message(end), line))
+                opener = self.take()
+                if depth >= MAX_DEPTH:  # each block is one Python frame: refuse before the stack runs out
+                    raise ParseError(self.name, opener[2], f"blocks nested deeper than {MAX_DEPTH} levels")
+                end = "}" if opener[1] == "{" else ">"
+                fields.setdefault(field, []).append((self.message(end, depth + 1), line))
                 self.take(end)
             elif not has_colon:
-                raise ParseError(self.name, line, f"expected ':' after {field!r}")
+                raise ParseError(self.name, line, f"expected ':' after {field!r:.60}")
             elif self.peek()[1] == "[":
                 self.take("[")
                 while self.peek()[1] != "]":
@@ -106,10 +110,14 @@ class _Parser:
             return "".join(parts)
         if kind == "number":
             text = value.rstrip("fF")
-            return float(text) if any(c in text for c in ".eE") else int(text)
+            if any(c in text for c in ".eE"):
+                return float(text)
+            if len(text.lstrip("+-")) > MAX_DIGITS:  # int() would raise its own ValueError
+                raise ParseError(self.name, line, f"integer of {len(text)} digits is too long")
+            return int(text)
         if kind == "ident":
             return value
-        raise ParseError(self.name, line, f"expected a value, found {value or 'end of file'!r}")
+        raise ParseError(self.name, line, f"expected a value, found {value or 'end of file'!r:.60}")
 
 
 def _positive_ints(values, name, line, what, length=None):
@@ -117,7 +125,7 @@ def _positive_ints(values, name, line, what, length=None):
         return None
     if (not isinstance(values, (list, tuple)) or not values
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)):
-        raise ParseError(name, line, f"{what} must be a list of positive integers, got {values!r}")
+        raise ParseError(name, line, f"{what} must be a list of positive integers, got {values!r:.60}")
     if length is not None and len(values) != length:
         raise ParseError(name, line, f"{what} must have {length} entries, got {len(values)}")
     return [int(v) for v in values]
@@ -125,7 +133,7 @@ def _positive_ints(values, name, line, what, length=None):
 
 def _string(value, name, line, what):
     if value is not None and not isinstance(value, str):
-        raise ParseError(name, line, f"{what} must be a string, got {value!r}")
+        raise ParseError(name, line, f"{what} must be a string, got {value!r:.60}")
     return value or None
 
 
@@ -171,7 +179,7 @@ def _one(fields, key, name):
     """The value of a singular field (None if absent); twice is an error, as in protobuf."""
     got = fields.get(key, [])
     if len(got) > 1:
-        raise ParseError(name, got[1][1], f"field {key!r} given twice")
+        raise ParseError(name, got[1][1], f"field {key!r:.60} given twice")
     return got[0][0] if got else None
 
 

@@ -3,6 +3,9 @@
 The d x d covariance is accumulated in row chunks through BLAS syrk, then
 eigendecomposed; there is no SVD of the whole N x d matrix, so 10,000 x 128
 takes a few ms natively and stays fast in Pyodide (whose numpy has no BLAS).
+With more dimensions than points (d > N) the N x N Gram matrix of the centred
+rows takes the covariance's place, in column chunks; it has the same nonzero
+eigenvalues, and the components follow from it by one product.
 Signs are fixed like sklearn's ``svd_flip(u_based_decision=False)``: the
 largest-magnitude entry of each component is positive.
 
@@ -67,13 +70,83 @@ def _top_eigh(C, k):
     return vals[::-1], vecs[:, ::-1].T
 
 
+def _covariance_eig(X, k, step):
+    """The k top eigenpairs of the (d, d) covariance, accumulated in row chunks (n >= d).
+
+    Yields ``(rows_done, N)``; returns (mean (d,), vals (k,), comps (k, d), total variance).
+    """
+    n, d = X.shape
+    mean = X.mean(0, dtype=np.float64)
+    cov = np.zeros((d, d))
+    step = step or max(1, CHUNK_WORK // (d * d))
+    for lo in range(0, n, step):
+        cov += gram(np.asarray(X[lo:lo + step], dtype=np.float64) - mean)
+        yield min(n, lo + step), n
+    cov /= n - 1
+    vals, comps = _top_eigh(cov, k)
+    return mean, vals, comps, np.trace(cov)
+
+
+def _null_complement(comps, count):
+    """`count` unit rows orthogonal to the orthonormal rows of `comps` (r, d) and to each other.
+
+    Gram-Schmidt over the standard basis in order, so the result is deterministic.
+    Vectors orthogonal to every non-null component project centred data to 0,
+    as sklearn's zero-variance components do.
+    """
+    basis, out = list(comps), []
+    for j in range(comps.shape[1] if count else 0):
+        v = np.zeros(comps.shape[1])
+        v[j] = 1.0
+        for b in basis:
+            v -= (b @ v) * b
+        norm = np.sqrt(v @ v)
+        if norm > 0.5:  # mostly outside the span so far: well conditioned
+            basis.append(v / norm)
+            out.append(v / norm)
+            if len(out) == count:
+                break
+    return np.array(out).reshape(count, comps.shape[1])
+
+
+def _gram_eig(X, k, step):
+    """The k top eigenpairs of the covariance through the (n, n) Gram matrix (d > n).
+
+    The covariance's nonzero eigenvalues are those of Xc Xc^T / (n - 1), and
+    its eigenvectors are Xc^T u normalised, so memory is n^2 + k d, not d^2.
+    Yields ``(columns_done, d)``; returns what `_covariance_eig` returns.
+    """
+    n, d = X.shape
+    mean = X.mean(0, dtype=np.float64)
+    G = np.zeros((n, n))
+    step = step or max(1, CHUNK_WORK // (n * n))
+    for lo in range(0, d, step):
+        G += gram((np.asarray(X[:, lo:lo + step], dtype=np.float64) - mean[lo:lo + step]).T)
+        yield min(d, lo + step), d
+    G /= n - 1
+    vals, U = _top_eigh(G, k)
+    comps = np.empty((k, d))
+    for lo in range(0, d, step):
+        comps[:, lo:lo + step] = matmul(U, np.asarray(X[:, lo:lo + step], dtype=np.float64) - mean[lo:lo + step])
+    # Eigenvalues within eigh's round-off of zero have no direction of their own:
+    # Xc^T u is noise there, so those components are completed orthogonally.
+    live = vals > max(vals[0], 0.0) * 64 * n * np.finfo(float).eps
+    comps[live] /= np.sqrt(np.einsum("ij,ij->i", comps[live], comps[live]))[:, None]
+    comps[~live] = _null_complement(comps[live], int((~live).sum()))
+    return mean, vals, comps, np.trace(G)
+
+
 def iter_pca(X, n_components=MAX_COMPONENTS, rows_per_chunk=None):
-    """Fit PCA, a generator yielding ``(rows_done, N)`` after each covariance chunk.
+    """Fit PCA, a generator yielding ``(done, total)`` after each chunk.
+
+    Chunks are rows of the (d, d) covariance when N >= d, else columns of the
+    (N, N) Gram matrix (3 rows of 20,000 values need 72 bytes, not 3 GB).
 
     Parameters
     ----------
     X : (N, d) array, N >= 2.
-    n_components : int, clipped to min(d, N - 1... N).
+    n_components : int, clipped to min(d, N).
+    rows_per_chunk : int, optional; rows (or Gram columns) per chunk.
 
     Returns
     -------
@@ -84,18 +157,11 @@ def iter_pca(X, n_components=MAX_COMPONENTS, rows_per_chunk=None):
         raise ValueError(f"PCA needs an (N, d) array with N >= 2, got shape {X.shape}")
     n, d = X.shape
     k = max(1, min(int(n_components), d, n))
-    mean = X.mean(0, dtype=np.float64)
-    cov = np.zeros((d, d))
-    step = rows_per_chunk or max(1, CHUNK_WORK // (d * d))
-    for lo in range(0, n, step):
-        cov += gram(np.asarray(X[lo:lo + step], dtype=np.float64) - mean)
-        yield min(n, lo + step), n
-    cov /= n - 1
-    vals, comps = _top_eigh(cov, k)
+    eig = _gram_eig if d > n else _covariance_eig
+    mean, vals, comps, total = yield from eig(X, k, rows_per_chunk)
     vals = np.maximum(vals, 0.0)  # round-off can leave -1e-17 on rank-deficient data
     big = np.argmax(np.abs(comps), axis=1)
     comps *= np.sign(comps[np.arange(k), big])[:, None]
-    total = np.trace(cov)
     ratio = vals / total if total > 0 else np.zeros(k)
     return PCAFit(mean, comps, vals, ratio)
 

@@ -9,8 +9,9 @@ Requests and replies (all params optional unless marked):
 
 - ``projector.load`` {vectors*: (N, d) array | TSV text | ``.bytes`` bytes,
   shape: [N, d] (for bytes or a flat array), metadata: TSV text, name,
-  metadata_name} -> progress {phase, done, total}; result {name, n, dim,
-  columns: [{name, unique, numeric, categorical}], sampled, tsne_points, tsne_max}
+  vectors_name (file name in errors), metadata_name} -> progress {phase, done,
+  total}; result {name, n, dim, columns: [{name, unique, numeric, categorical}],
+  sampled, tsne_points, tsne_max}
 - ``projector.warmup`` {} -> progress {phase, module}; result {scipy: version}
 - ``projector.config`` {text*, name*} -> {embeddings: [...]} (see `nnlab.projector.io`)
 - ``projector.pca`` {components: [i, j, k] = [0, 1, 2], sphereize: false}
@@ -63,8 +64,12 @@ def _column(state, column):
 def _array_vectors(vectors, shape, name):
     """A float32 (N, d) array from an array parameter, checked like a parsed file."""
     arr = np.asarray(vectors)
+    if shape is not None and arr.dtype == np.float32:
+        # A `.bytes` file read by the page arrives as a flat float32 array: check
+        # its length against the config's shape as the file reader does.
+        return io.parse_vectors_bytes(np.ascontiguousarray(arr).reshape(-1), shape, name)
     if shape is not None:
-        arr = arr.reshape([int(s) for s in shape])
+        arr = arr.reshape(io.vector_shape(shape, arr.size, name))
     if arr.ndim != 2 or len(arr) < 1 or arr.shape[1] < 1:
         raise ParseError(name, None, f"vectors must be an (N, d) array, got shape {list(arr.shape)}")
     arr = arr.astype(np.float32)
@@ -89,8 +94,13 @@ def _column_info(meta):
     return out
 
 
-def load(ctx, vectors, metadata=None, name="tensors", metadata_name="metadata.tsv", shape=None):
-    """Parse and store a dataset (a generator: TSV parsing yields between chunks)."""
+def load(ctx, vectors, metadata=None, name="tensors", metadata_name="metadata.tsv", shape=None,
+         vectors_name=None):
+    """Parse and store a dataset (a generator: TSV parsing yields between chunks).
+
+    `vectors_name` is the vectors' file name in error messages (default `name`).
+    """
+    name, dataset = (vectors_name or name), name
     if isinstance(vectors, str):
         X = yield from with_phase(io.iter_parse_vectors_tsv(vectors, name), "parse")
     elif isinstance(vectors, (bytes, bytearray, memoryview)):
@@ -98,9 +108,9 @@ def load(ctx, vectors, metadata=None, name="tensors", metadata_name="metadata.ts
     else:
         X = _array_vectors(vectors, shape, name)
     meta = None if metadata is None else io.parse_metadata_tsv(metadata, metadata_name, n_rows=len(X))
-    ctx.store[KEY] = {"name": name, "vectors": X, "metadata": meta, "pca": {}, "tsne": None}
+    ctx.store[KEY] = {"name": dataset, "vectors": X, "metadata": meta, "pca": {}, "tsne": None}
     n_tsne = min(len(X), tsne.MAX_POINTS)
-    return {"name": name, "n": len(X), "dim": int(X.shape[1]),
+    return {"name": dataset, "n": len(X), "dim": int(X.shape[1]),
             "columns": [] if meta is None else _column_info(meta),
             "sampled": len(X) > tsne.MAX_POINTS, "tsne_points": n_tsne, "tsne_max": tsne.MAX_POINTS}
 

@@ -73,7 +73,11 @@ async function fromConfig(client, text, name, read, which = 0) {
   const path = emb.tensor_path;
   if (path.endsWith('.bytes')) {
     if (!emb.tensor_shape) throw new Error(`${name}: ${path} needs a tensorShape`);
-    params.vectors = { dtype: 'float32', shape: emb.tensor_shape, data: bytesToFloats(await read(path, true), path) };
+    // Flat, with the shape beside it: the worker checks the byte count against
+    // the shape and names the file (an array record's own shape would fail in numpy's reshape).
+    params.vectors = bytesToFloats(await read(path, true), path);
+    params.shape = emb.tensor_shape;
+    params.vectors_name = path;
   } else {
     params.vectors = await read(path, false);
   }
