@@ -6,7 +6,6 @@ them are hostile, never the framing.
 """
 
 import io
-import time
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from nnlab.api import HANDLERS
 from nnlab.events import read_files
 from nnlab.events.records import encode
 from nnlab.protocol import Server
+from tests.unit.eventcraft import varint
 
 PATH = "run/events.out.tfevents.1.host"
 PNG = b"\x89PNG\r\n\x1a\nfake"
@@ -213,13 +213,12 @@ def test_garbage_run_metadata_gives_a_message_and_the_graph_is_still_drawn():
 
 
 def test_shape_absurd_for_its_bytes_is_refused_quickly():
-    t0 = time.perf_counter()
     reader, at = read(value_event(1, "t", tensor=tensor(types_pb2.DT_FLOAT, [10**9], float_val=[1.0])),
                       value_event(2, "t", tensor=tensor(types_pb2.DT_FLOAT, [1000, 1000], float_val=[2.0])),
                       value_event(3, "t", tensor=tensor(types_pb2.DT_FLOAT, [2**40, 2**40], float_val=[1.0])),
                       value_event(4, "t", tensor=tensor(types_pb2.DT_INT32, [10**9], tensor_content=bytes(4))),
                       value_event(5, "t", tensor=tensor(types_pb2.DT_FLOAT, [-1, 3], float_val=[1.0])))
-    assert time.perf_counter() - t0 < 5  # expanding 10**9 floats took seconds and 4 GB
+    # expanding 10**9 floats took seconds and 4 GB; bench/fuzz.py runs such cases under time and memory limits
     s = reader.tensors("run", "t")
     assert s.steps.tolist() == [2] and s.values[0].array.shape == (1000, 1000)  # a real constant fill is kept
     for k in (0, 2, 3):
@@ -237,21 +236,10 @@ def raw_text_event(step, tag, count):
     return event_pb2.Event(step=step, wall_time=1.0).SerializeToString() + b"\x2a" + varint(len(summary)) + summary
 
 
-def varint(n):
-    out = bytearray()
-    while True:
-        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
-        n >>= 7
-        if not n:
-            return bytes(out)
-
-
 def test_text_tensor_of_ten_million_strings_is_refused():
     data, at = write([raw_text_event(1, "t", 10**7), raw_text_event(2, "t", 3)])
-    t0 = time.perf_counter()
     reader = read_files({PATH: data})
     # refused from the shape up front: Pyodide's pure-Python protobuf took 37 s to parse it all
-    assert time.perf_counter() - t0 < 10
     s = reader.text("run", "t")
     assert s.steps.tolist() == [2] and s.values[0].array.tolist() == ["", "", ""]
     warned(reader, at[0], "string tensor of 10000000 elements")
@@ -261,9 +249,7 @@ def test_huge_text_tensor_in_an_event_that_protobuf_reads_whole_is_refused_too()
     # an unknown Event field (number 99) sends the whole record to protobuf, not just its values
     odd = raw_text_event(1, "t", 2 * 10**6) + b"\x9a\x06\x00"
     data, at = write([odd, raw_text_event(2, "t", 3)])
-    t0 = time.perf_counter()
     reader = read_files({PATH: data})
-    assert time.perf_counter() - t0 < 10
     assert reader.text("run", "t").steps.tolist() == [2]
     warned(reader, at[0], "Event skipped", "string tensor of 2000000 elements")
 
