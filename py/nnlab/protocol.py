@@ -77,7 +77,9 @@ def reply(msg_id, kind, data):
 
 def error_reply(msg_id, exc):
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return reply(msg_id, "error", {"message": str(exc), "type": type(exc).__name__, "traceback": tb})
+    # str(KeyError("x")) is "'x'" with the quotes: the page shows the message as said.
+    message = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+    return reply(msg_id, "error", {"message": message, "type": type(exc).__name__, "traceback": tb})
 
 
 class Context:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlab import api
-from nnlab.protocol import Server, decode, encode
+from nnlab.protocol import Server, decode, encode, error_reply
 
 
 def call(server, type_, params=None, msg_id=1):
@@ -120,3 +120,9 @@ def test_real_handler_table_runs_numpy():
     assert replies[-1]["data"]["checksum"] == pytest.approx(expected, rel=1e-6)
     [err] = call(server, "diag.matmul", {"n": -3}, msg_id=2)
     assert err["data"]["type"] == "ValueError" and "between 1 and" in err["data"]["message"]
+
+
+def test_a_missing_key_reads_as_its_message_without_python_quotes():
+    err = error_reply(3, KeyError("run 'main' has no text tag 'x'"))
+    assert err["data"]["message"] == "run 'main' has no text tag 'x'" and err["data"]["type"] == "KeyError"
+    assert error_reply(4, KeyError(7))["data"]["message"] == "7"

@@ -102,7 +102,17 @@ function addCards(view, tab, dash, run, tag, data) {
  * @param {string[]} runs visible runs
  * @param {() => void} rerender
  */
-export function renderDashboard(view, box, dash, runs, rerender) {
+export async function renderDashboard(view, box, dash, runs, rerender) {
+  const token = view.token;
+  try {
+    await showTab(view, box, dash, runs, rerender);
+  } catch (err) { // a tab that fails says so in its own place; the runs panel and other tabs still work
+    if (token !== view.token) return;
+    dash.replaceChildren(el('p', { class: 'card-error', 'data-testid': 'tab-error', text: t('board.tabFailed', { message: err.message || String(err) }) }));
+  }
+}
+
+function showTab(view, box, dash, runs, rerender) {
   const tab = TABS.find((x) => x.id === view.tab);
   dash.className = `bd-dash ${tab.id}`;
   if (tab.id === 'scalars') {

@@ -31,9 +31,10 @@ function showSummary(view, files = view.fileCount) {
   status.textContent = summary.runs.length
     ? t('board.loaded', { runs: summary.runs.length, files, points: summary.points.toLocaleString() })
     : t('board.noEvents');
+  const lines = [...view.failed.map((f) => t('board.fileFailed', f)), ...summary.warnings];
   const list = ui('warnings');
-  list.hidden = !summary.warnings.length;
-  list.replaceChildren(...summary.warnings.map((w) => el('li', { text: w })));
+  list.hidden = !lines.length;
+  list.replaceChildren(...lines.map((w) => el('li', { text: w })));
 }
 
 function makeView(client) {
@@ -41,7 +42,7 @@ function makeView(client) {
   const settings = { smoothing: 0.6, axis: 'step', logY: false, ignoreOutliers: true, tagFilter: '', split: false,
     brightness: 1, contrast: 100, actualSize: false, mode: 'offset',
     graph: { run: '', tag: '', meta: '', color: 'structure', search: '', expanded: new Set() } };
-  return { client, tooltip, settings, tab: 'scalars', summary: null, token: 0,
+  return { client, tooltip, settings, tab: 'scalars', summary: null, token: 0, failed: [],
     state: { runs: [], hidden: new Set(), runFilter: '', colors: new Map() },
     scalars: new ScalarsDashboard({ client, tooltip }, settings) };
 }
@@ -79,8 +80,10 @@ async function open(view, source, read, reload = false) {
   try {
     const files = await read();
     ui('parse-progress').hidden = true;
+    view.failed = source.failed;
     if (wasReady && source.fedBytes === before) {
       root.dataset.board = 'ready'; // nothing appended: keep the charts as they are
+      showSummary(view);
       return;
     }
     await afterRead(view, files);

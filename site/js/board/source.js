@@ -103,6 +103,7 @@ export class LogSource {
     this.kind = null; // 'server' | 'files'
     this.ignored = 0;
     this.fedBytes = 0; // over the page's life: a reload that adds nothing changes nothing
+    this.failed = []; // [{path, message}] of files that could not be read: the others still open
   }
 
   /** Forget everything (Python included) before opening another source. */
@@ -110,6 +111,7 @@ export class LogSource {
     this.sent.clear();
     this.kind = kind;
     this.ignored = 0;
+    this.failed = [];
     await this.client.call('board.reset');
   }
 
@@ -131,17 +133,31 @@ export class LogSource {
     const list = (index || (await serverIndex()) || []).filter((f) => isEventFile(f.path));
     const todo = list.filter((f) => f.size > (this.sent.get(f.path) || 0) || !this.sent.has(f.path));
     const state = { file: 0, files: todo.length, bytes: 0, total: todo.reduce((s, f) => s + f.size - (this.sent.get(f.path) || 0), 0) };
+    this.failed = [];
     for (const f of todo) {
       state.file += 1;
-      const from = this.sent.get(f.path) || 0;
-      const res = await fetch(logdirUrl(f.path), { cache: 'no-store', headers: from ? { Range: `bytes=${from}-` } : {} });
-      if (res.status === 416) continue;
-      if (!res.ok) throw new Error(`${f.path}: HTTP ${res.status}`);
-      let bytes = new Uint8Array(await res.arrayBuffer());
-      if (from && res.status === 200) bytes = bytes.subarray(from); // the server ignored the range
-      await this.feed(f.path, bytes, state);
+      await this.guard(f.path, () => this.fetchNew(f.path, state));
     }
     return list.length;
+  }
+
+  async fetchNew(path, state) {
+    const from = this.sent.get(path) || 0;
+    const res = await fetch(logdirUrl(path), { cache: 'no-store', headers: from ? { Range: `bytes=${from}-` } : {} });
+    if (res.status === 416) return;
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    let bytes = new Uint8Array(await res.arrayBuffer());
+    if (from && res.status === 200) bytes = bytes.subarray(from); // the server ignored the range
+    await this.feed(path, bytes, state);
+  }
+
+  /** Run one file's read; a file that fails (gone, unreadable) is listed in `failed`, the rest go on. */
+  async guard(path, read) {
+    try {
+      await read();
+    } catch (err) {
+      this.failed.push({ path, message: err.message || String(err) });
+    }
   }
 
   /** Read picked or dropped files ([{path, file}]); returns how many event files there were. */
@@ -149,14 +165,14 @@ export class LogSource {
     const events = files.filter((f) => isEventFile(f.path));
     this.ignored = files.length - events.length;
     const state = { file: 0, files: events.length, bytes: 0, total: events.reduce((s, f) => s + f.file.size, 0) };
+    this.failed = [];
     for (const { path, file } of events) {
       state.file += 1;
-      let at = 0;
-      do {
-        const piece = new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer());
-        await this.feed(path, piece, state);
-        at += SLICE;
-      } while (at < file.size);
+      await this.guard(path, async () => {
+        for (let at = 0; at === 0 || at < file.size; at += SLICE) {
+          await this.feed(path, new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer()), state);
+        }
+      });
     }
     return events.length;
   }

@@ -17,11 +17,16 @@ export function layout(nodes, edges) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 36, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: Math.min(180, 24 + n.label.length * 7), height: n.kind === 'scope' ? 30 : 22 });
-  edges.forEach((e, i) => g.setEdge(e.source, e.target, {}, `e${i}`));
+  // dagre keys plain objects by node id: names like __proto__ or constructor (real op and
+  // scope names can be anything) would reach the prototype, so it sees indices instead.
+  const key = new Map(nodes.map((n, i) => [n.id, `n${i}`]));
+  nodes.forEach((n) => g.setNode(key.get(n.id), { width: Math.min(180, 24 + n.label.length * 7), height: n.kind === 'scope' ? 30 : 22 }));
+  // An edge to a node the list lacks would make dagre invent one; it is drawn as nothing.
+  const known = (e) => key.has(e.source) && key.has(e.target);
+  edges.forEach((e, i) => { if (known(e)) g.setEdge(key.get(e.source), key.get(e.target), {}, `e${i}`); });
   dagre.layout(g);
-  const out = new Map(nodes.map((n) => [n.id, g.node(n.id)]));
-  const lines = edges.map((e, i) => g.edge({ v: e.source, w: e.target, name: `e${i}` }).points);
+  const out = new Map(nodes.map((n) => [n.id, g.node(key.get(n.id))]));
+  const lines = edges.map((e, i) => (known(e) ? g.edge({ v: key.get(e.source), w: key.get(e.target), name: `e${i}` }).points : []));
   const { width, height } = g.graph();
   return { nodes: out, edges: lines, width, height };
 }
