@@ -27,9 +27,17 @@ def pixel(page, x, y):
     return page.evaluate(PIXEL_AT, [x, y])
 
 
+def wait_pixel(page, x, y, *, equal=None, unequal=None):
+    """Wait until the sheet's pixel at (x, y) is `equal`, or is not `unequal` (an [r, g, b])."""
+    page.wait_for_function("""([at, want, other]) => {
+        const px = (%s)(at);
+        return want ? px.join() === want.join() : px.join() !== other.join();
+    }""" % PIXEL_AT, arg=[[x, y], equal, unequal])
+
+
 def test_thumbnails_are_drawn_in_their_nodes(page, site_url):
     open_playground(page, site_url, NETWORK)
-    page.wait_for_timeout(300)  # the first snapshot's maps land
+    wait_pixel(page, *node_centre(page, "out-0"), unequal=[255, 255, 255])  # the first snapshot's maps land
     # X1 is orange on the left, blue on the right; a hidden neuron's map is some shade, never blank white.
     x, y = node_centre(page, "in-x")
     left, right = pixel(page, x - 12, y), pixel(page, x + 12, y)
@@ -50,9 +58,7 @@ def test_hovered_link_is_highlighted_and_shows_its_weight(page, site_url):
     card = page.locator('[data-testid="weight-card"]')
     card.wait_for(state="visible")
     assert "Weight is" in card.text_content()
-    page.wait_for_timeout(100)  # the canvas lands after the frame
-    assert pixel(page, x, y) != before  # drawn opaque, over a halo
+    wait_pixel(page, x, y, unequal=before)  # drawn opaque, over a halo
     page.mouse.move(5, 5)
     page.wait_for_function("() => document.querySelector('[data-testid=\"weight-card\"]').hidden")
-    page.wait_for_timeout(100)
-    assert pixel(page, x, y) == before
+    wait_pixel(page, x, y, equal=before)

@@ -45,6 +45,25 @@ def visible(page):
     return int(page.text_content(tid("points-visible")))
 
 
+def paused(page):
+    """Pause the running t-SNE and wait until the step in flight, if any, has been shown."""
+    page.click(tid("tsne-pause"))
+    page.wait_for_selector(f'{tid("tsne-pause")}[data-inflight="0"]')
+
+
+def frames(page, n):
+    """Let the page run n animation frames (the t-SNE loop asks again within each)."""
+    page.evaluate("""(n) => new Promise((done) => {
+        const tick = () => (--n <= 0 ? done() : requestAnimationFrame(tick));
+        requestAnimationFrame(tick);
+    })""", n)
+
+
+def drawn(page):
+    """Wait until the plot has drawn every change made so far."""
+    page.wait_for_selector(f'{tid("plot")}[data-pending="0"]')
+
+
 def checksum(page):
     return page.get_attribute(tid("plot"), "data-checksum")
 
@@ -77,11 +96,11 @@ def test_tsne_runs_live(page, site_url, dataset):
     page.wait_for_function(f"() => Number(document.querySelector('{tid('tsne-iteration')}').textContent) > {it1 + 10}",
                            timeout=60_000)
     assert checksum(page) != first
-    page.click(tid("tsne-pause"))
-    page.wait_for_timeout(300)
+    paused(page)
     held = page.text_content(tid("tsne-iteration"))
-    page.wait_for_timeout(500)
+    frames(page, 30)
     assert page.text_content(tid("tsne-iteration")) == held
+    assert page.get_attribute(tid("tsne-pause"), "data-inflight") == "0"
     assert visible(page) == N
     page.click('[data-testid="lang-zh"]')  # the buttons keep saying what they do now, in Chinese
     assert page.text_content(tid("tsne-pause")) == "继续" and page.text_content(tid("tsne-run")) == "重新运行"
@@ -109,7 +128,7 @@ def test_search_neighbors_isolate(page, site_url, dataset):
 
 def test_click_selects_and_3d(page, site_url, dataset):
     open_projector(page, site_url, [dataset["vectors"], dataset["metadata"]])
-    page.wait_for_timeout(300)
+    drawn(page)
     target = page.evaluate("""() => {
         const s = window.nnlabProjector.app.scatter, r = s.host.getBoundingClientRect();
         const p = s.toScreen(0, r.width, r.height);
@@ -193,7 +212,6 @@ def test_supervision_separates_a_label_the_vectors_do_not_know(page, site_url, d
     start = int(page.text_content(tid("tsne-iteration")))
     page.wait_for_function(f"() => Number(document.querySelector('{tid('tsne-iteration')}').textContent) > {start + 400}",
                            timeout=120_000)
-    page.click(tid("tsne-pause"))
-    page.wait_for_timeout(300)
+    paused(page)
     supervised = knn_agreement(positions(page).reshape(-1, 2), dataset["coins"])
     assert supervised > 0.75, supervised  # chance is 0.5: without supervision the coin is invisible

@@ -56,7 +56,7 @@ def wait_loaded(page, n):
 
 def dark_pixels(page):
     """Near-black pixels in the WebGL canvas (sprites here are black squares; dots never are)."""
-    page.wait_for_timeout(300)  # two animation frames at least
+    page.wait_for_selector(f'{tid("plot")}[data-pending="0"]')  # every change drawn
     return page.evaluate("""() => {
       const src = document.querySelector('[data-testid="plot"] canvas');
       const c = document.createElement('canvas');
@@ -148,7 +148,7 @@ def test_a_slow_full_draw_drags_a_subset_and_redraws_all_on_release(page, site_u
     page.mouse.down()
     for k in range(1, 6):
         page.mouse.move(x + 12 * k, y + 5 * k)
-        page.wait_for_timeout(80)
+        page.wait_for_selector(f'{tid("plot")}[data-pending="0"]')  # this move's frame is drawn
     cost = float(page.get_attribute(tid("plot"), "data-full-draw-ms"))
     drawn = int(page.get_attribute(tid("plot"), "data-drawn"))
     assert drawn == (20_000 if cost > 30 else n), (cost, drawn)

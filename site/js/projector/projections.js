@@ -59,9 +59,13 @@ export function createTsne(app) {
     $('tsne-pause').disabled = !run.active;
     $('tsne-perturb').disabled = !run.active;
   };
+  const busy = (on) => { // data-inflight: whether a step is being computed (a paused run ends at "0")
+    run.inflight = on;
+    $('tsne-pause').dataset.inflight = on ? '1' : '0';
+  };
   const loop = async (token) => {
     if (token !== run.token || run.paused || run.inflight || app.tab !== 'tsne') return;
-    run.inflight = true;
+    busy(true);
     try {
       const res = await app.client.call('projector.tsne.step', { n: 1000, budget_ms: STEP_BUDGET_MS, kl: false });
       if (token === run.token) show(res);
@@ -70,7 +74,7 @@ export function createTsne(app) {
       run.paused = true;
       buttons();
     } finally {
-      run.inflight = false;
+      busy(false);
     }
     // ask again at once: the worker computes the next step while this frame draws (still one in flight)
     setTimeout(() => loop(token), 0);

@@ -134,13 +134,15 @@ export class Scatter {
     this.redraw();
   }
 
-  /** Schedule one draw for the next animation frame. */
+  /** Schedule one draw for the next animation frame (data-pending says whether one is due: tests wait on it). */
   redraw() {
     if (this.pending) return;
     this.pending = true;
+    this.host.dataset.pending = '1';
     requestAnimationFrame(() => {
       this.pending = false;
       this.draw();
+      this.host.dataset.pending = '0';
     });
   }
 
