@@ -10,6 +10,7 @@ import pytest
 
 from nnlab import protocol
 from nnlab.projector import io, service
+from nnlab.projector._util import drain
 from nnlab.projector.errors import MAX_DEPTH, ParseError
 
 
@@ -126,14 +127,8 @@ def test_pca_wide_is_deterministic_and_chunked_like_one_chunk():
     from nnlab.projector import pca
 
     X = _wide(20, 3000, seed=2)
-    gen = pca.iter_pca(X, rows_per_chunk=700)
     steps = []
-    while True:
-        try:
-            steps.append(next(gen))
-        except StopIteration as stop:
-            fit = stop.value
-            break
+    fit = drain(pca.iter_pca(X, rows_per_chunk=700), steps.append)
     assert steps == [(700, 3000), (1400, 3000), (2100, 3000), (2800, 3000), (3000, 3000)]
     whole = pca.pca(X)
     np.testing.assert_allclose(fit.components, whole.components, atol=1e-9)

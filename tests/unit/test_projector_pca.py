@@ -6,6 +6,7 @@ from threadpoolctl import threadpool_limits
 from sklearn.decomposition import PCA
 
 from nnlab.projector import pca
+from nnlab.projector._util import drain
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -51,14 +52,8 @@ def test_fewer_components_when_few_dimensions():
 
 def test_chunked_covariance_matches_one_chunk():
     X = _data(n=257)
-    gen = pca.iter_pca(X, rows_per_chunk=50)
     steps = []
-    while True:
-        try:
-            steps.append(next(gen))
-        except StopIteration as stop:
-            fit = stop.value
-            break
+    fit = drain(pca.iter_pca(X, rows_per_chunk=50), steps.append)
     assert steps[-1] == (257, 257) and len(steps) == 6
     np.testing.assert_allclose(fit.components, pca.pca(X).components, atol=1e-9)
 

@@ -1,17 +1,20 @@
 """Small helpers shared by the projector modules."""
 
 
-def drain(gen):
+def drain(gen, each=None):
     """Run a generator to its end and return its return value.
 
     The long computations here are generators (yield between chunks, so the
     browser worker stays responsive); callers without a worker just drain them.
+    `each`, if given, is called with every yielded item (e.g. ``steps.append``).
     """
     while True:
         try:
-            next(gen)
+            item = next(gen)
         except StopIteration as stop:
             return stop.value
+        if each is not None:
+            each(item)
 
 
 def with_phase(gen, phase):
