@@ -18,7 +18,7 @@ import os
 import sys
 import time
 
-from buildsys import assemble, env, examples, pyodide_tests
+from buildsys import assemble, env, examples, offline, pyodide_tests
 from buildsys.common import BUILD, ROOT, SITE_OUT, BuildError, say
 
 
@@ -28,8 +28,10 @@ def build(with_examples=False):
     py = env.venv_python()
     node_modules = env.npm_packages()
     assemble.build_site(node_modules, py)
+    offline.bundle(node_modules)
     if with_examples:
         examples.build_examples(SITE_OUT / "data")
+    offline.wrap()
     size = assemble.site_size() / 1e6
     say(f"build/site ready: {size:.1f} MB in {time.perf_counter() - t0:.1f}s")
     return py

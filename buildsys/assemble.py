@@ -11,7 +11,7 @@ from .common import ROOT, SITE_OUT, Stage, sha256_text
 SITE_SRC = ROOT / "site"
 PY_SRC = ROOT / "py"
 # Folders of build/site that other stages own; the mirror of site/ leaves them alone.
-GENERATED = {"pyodide", "data", "nnlab.zip", "build-info.json", "vendor"}
+GENERATED = {"pyodide", "data", "nnlab.zip", "build-info.json", "vendor", "bundle", "offline"}
 # npm files the pages load as they are (node_modules path -> build/site/vendor/ name), pinned in package-lock.json.
 VENDOR = {"@dagrejs/dagre/dist/dagre.min.js": "dagre.min.js", "@dagrejs/dagre/LICENSE": "dagre-LICENSE",
           "three/build/three.module.js": "three.module.js", "three/build/three.core.js": "three.core.js",

@@ -8,7 +8,7 @@ import pytest
 from buildsys.common import ROOT
 
 SCRIPTS = sorted((ROOT / "site" / "js").rglob("*.js"))
-CLASSIC = {"strings.en.js", "strings.zh.js", "lang.js", "header.js", "fileguard.js"}  # loaded with <script defer>
+CLASSIC = {"strings.en.js", "strings.zh.js", "lang.js", "header.js"}  # loaded with <script defer>
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(Path(p).relative_to(ROOT / "site")))

@@ -4,6 +4,7 @@
  * Python reads and computes; this module only wires DOM events to calls.
  */
 import { startPython } from '../core/app.js';
+import { OFFLINE } from '../core/assets.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { el } from './dom.js';
 import { renderDashboard, TABS } from './dashboards.js';
@@ -122,7 +123,7 @@ async function examples(openFiles) {
   box.replaceChildren(...list.map((ex) => el('button', { type: 'button', class: 'link', 'data-testid': 'example',
     text: ex.title, onclick: async () => {
       const files = await Promise.all(ex.files.map(async (path) => {
-        const res = await fetch(`data/${ex.logdir}/${path}`);
+        const res = await siteFile(`data/${ex.logdir}/${path}`);
         return { path, file: new File([await res.blob()], path.split('/').pop()) };
       }));
       openFiles(files);
@@ -146,7 +147,7 @@ async function main() {
     setInterval(() => { if (root.dataset.board !== 'loading') reload(); }, RELOAD_MS);
   } else {
     examples(openFiles);
-    ui('board-status').textContent = t('board.chooseLogs');
+    ui('board-status').textContent = t(OFFLINE ? 'board.chooseLogsOffline' : 'board.chooseLogs');
     root.dataset.board = 'waiting'; // for logs from the picker or a drop
   }
 }

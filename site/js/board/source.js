@@ -7,6 +7,7 @@
  * The page remembers how many bytes of each file it has sent; Python keeps
  * any incomplete trailing record until the rest arrives.
  */
+import { OFFLINE, siteFile } from '../core/assets.js';
 
 const SLICE = 4 << 20; // bytes per board.feed call: one short, uninterruptible chunk in the worker
 const EVENT_MARK = 'tfevents';
@@ -20,6 +21,7 @@ function logdirUrl(path) {
 
 /** The server's listing of event files, or null when the page is not served with --logdir. */
 export async function serverIndex() {
+  if (OFFLINE) return null; // opened from a folder: no server, and fetch is refused
   try {
     const res = await fetch('logdir/index.json', { cache: 'no-store' });
     if (!res.ok || !(res.headers.get('content-type') || '').includes('json')) return null;
@@ -37,7 +39,7 @@ export async function serverIndex() {
  */
 export async function exampleManifest() {
   try {
-    const res = await fetch('data/manifest.json', { cache: 'no-store' });
+    const res = await siteFile('data/manifest.json', { cache: 'no-store' });
     if (!res.ok) return [];
     const data = await res.json();
     return (Array.isArray(data?.examples) ? data.examples : [])

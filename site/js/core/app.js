@@ -7,6 +7,7 @@ import { PythonClient } from './client.js';
 import { onLangChange, t } from './i18n.js';
 
 const STAGES = ['runtime', 'numpy', 'nnlab'];
+const STALL_MS = 15_000; // a cold start takes 2-4 s on a slow laptop (bench/startup.py)
 
 function renderLoader(el, state) {
   if (!el) return;
@@ -20,25 +21,55 @@ function renderLoader(el, state) {
     bar.value = STAGES.length;
     el.classList.add('done');
   } else {
-    label.textContent = t(`loader.${state.stage}`);
+    label.textContent = t(state.stalled ? 'loader.stalled' : `loader.${state.stage}`, { seconds: STALL_MS / 1000 });
     bar.value = STAGES.indexOf(state.stage);
   }
 }
 
+/**
+ * A page opened from a folder must keep a file dropped outside its drop zones:
+ * the browser's default is to leave the page (and its work) for the file.
+ */
+function keepDroppedFiles() {
+  for (const type of ['dragover', 'drop']) window.addEventListener(type, (e) => e.preventDefault());
+}
+
+/**
+ * Say so when Python has not started after STALL_MS: a policy that blocks
+ * WebAssembly, or too little memory, leaves Pyodide waiting for ever.
+ */
+function watchStart(loader, state) {
+  const stalled = () => {
+    if (state.versions || state.error) return;
+    state.stalled = true;
+    renderLoader(loader, state);
+  };
+  const timer = setTimeout(stalled, STALL_MS);
+  document.addEventListener('securitypolicyviolation', (e) => {
+    if (state.versions || state.error) return;
+    state.error = t('loader.blocked', { what: e.blockedURI || e.violatedDirective });
+    renderLoader(loader, state);
+    document.body.dataset.status = 'error';
+  });
+  return () => clearTimeout(timer);
+}
+
 /** Start Python for this page; resolves with the client once nnlab answers. */
 export async function startPython({ packages = [] } = {}) {
-  if (location.protocol === 'file:') return new Promise(() => {}); // fileguard.js explains
   document.body.dataset.status = 'loading';
+  keepDroppedFiles();
   const loader = document.querySelector('[data-testid="loader"]');
   const state = { stage: 'runtime' };
   renderLoader(loader, state);
   onLangChange(() => renderLoader(loader, state));
+  const stopWatch = watchStart(loader, state);
   const client = new PythonClient();
   try {
     state.versions = await client.init((p) => {
       state.stage = p.stage;
       renderLoader(loader, state);
     }, packages);
+    stopWatch();
   } catch (err) {
     state.error = err.message;
     renderLoader(loader, state);

@@ -5,6 +5,7 @@
  *   await py.init((p) => show(p.stage));
  *   const r = await py.call('diag.matmul', {n: 100}, {onProgress});
  */
+import { OFFLINE, decodeAsset, offlineManifest, wrappedAsset } from './assets.js';
 import { decodeValue, request } from './protocol.js';
 
 /** A Python exception (or worker failure) returned as an 'error' reply. */
@@ -18,12 +19,26 @@ export class PythonError extends Error {
 }
 
 export class PythonClient {
-  constructor(url = new URL('./worker.js', import.meta.url)) {
-    this.worker = new Worker(url, { type: 'module' });
+  constructor() {
     this.nextId = 1;
     this.calls = new Map();
-    this.worker.onmessage = ({ data }) => this.onReply(data);
-    this.worker.onerror = (ev) => this.failAll(ev.message || 'the Python worker failed to start');
+    this.sent = new Set(); // offline: files already handed to the worker
+    this.started = this.start();
+  }
+
+  /** The worker: bundle/worker.js served, or the same script from a blob: URL offline (offline.md). */
+  async start() {
+    let worker;
+    if (OFFLINE) {
+      this.manifest = await offlineManifest();
+      const source = await decodeAsset(await wrappedAsset('bundle/worker.js'));
+      worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    } else {
+      worker = new Worker('bundle/worker.js');
+    }
+    worker.onmessage = ({ data }) => this.onReply(data);
+    worker.onerror = (ev) => this.failAll(ev.message || 'the Python worker failed to start');
+    this.worker = worker;
   }
 
   onReply({ id, type, data }) {
@@ -52,20 +67,39 @@ export class PythonClient {
     const promise = new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject, onProgress });
     });
-    this.worker.postMessage(request(id, type, params));
+    this.started.then(() => this.worker.postMessage(request(id, type, params)), (err) => {
+      this.calls.get(id)?.reject(new PythonError({ message: err.message, type: 'WorkerError' }));
+      this.calls.delete(id);
+    });
     promise.id = id;
     return promise;
   }
 
+  /** Offline: the wrapped files (path -> string) of `packages` not yet sent, with Python's own on the first call. */
+  async offlineFiles(packages, core = false) {
+    if (!OFFLINE) return undefined;
+    await this.started;
+    const { manifest } = this;
+    const unknown = packages.filter((p) => !manifest.packages[p]);
+    if (unknown.length) throw new Error(`not in this copy of the site: ${unknown.join(', ')}`);
+    const paths = [...(core ? manifest.core : []), ...packages.flatMap((p) => manifest.packages[p])]
+      .filter((p) => !this.sent.has(p));
+    const files = {};
+    await Promise.all([...new Set(paths)].map(async (p) => { files[p] = await wrappedAsset(p); }));
+    Object.keys(files).forEach((p) => this.sent.add(p));
+    return files;
+  }
+
   /** Load Pyodide, numpy and nnlab; onProgress gets {stage}. Resolves with versions. */
   init(onProgress, packages = []) {
-    this.ready = this.ready || this.call('init', { packages }, { onProgress });
+    this.ready = this.ready || this.offlineFiles(['numpy', ...packages], true)
+      .then((files) => this.call('init', { packages, offline: OFFLINE, files }, { onProgress }));
     return this.ready;
   }
 
   /** Load extra Pyodide packages (e.g. 'scikit-learn') for pages that need them. */
-  load(packages) {
-    return this.call('load', { packages });
+  async load(packages) {
+    return this.call('load', { packages, files: await this.offlineFiles(packages) });
   }
 
   cancel(id) {

@@ -12,7 +12,15 @@
     try { return localStorage.getItem(KEY); } catch { return null; }
   }
 
+  // The language also rides in the URL (?lang=zh): Firefox gives each file:// page its own
+  // storage, so a link is the only way the choice reaches the next page there.
+  function fromUrl() {
+    try { return new URLSearchParams(location.search).get('lang'); } catch { return null; }
+  }
+
   function get() {
+    const u = fromUrl();
+    if (LANGS.includes(u)) return u;
     const s = stored();
     if (LANGS.includes(s)) return s;
     return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
@@ -37,11 +45,29 @@
     root.querySelectorAll('[data-lang]').forEach((el) => {
       el.setAttribute('aria-pressed', String(el.dataset.lang === lang));
     });
+    carry(document, lang);
+  }
+
+  function withLang(href, lang) {
+    const url = new URL(href, location.href);
+    url.searchParams.set('lang', lang);
+    return url.href;
+  }
+
+  /** Links to the site's pages say the language. */
+  function carry(root, lang) {
+    root.querySelectorAll('a[href]').forEach((a) => {
+      const url = new URL(a.getAttribute('href'), location.href);
+      if (url.origin === location.origin && url.protocol === location.protocol && url.pathname.endsWith('.html')) {
+        a.href = withLang(url.href, lang);
+      }
+    });
   }
 
   function set(lang) {
     if (!LANGS.includes(lang)) return;
     try { localStorage.setItem(KEY, lang); } catch { /* private mode: this page only */ }
+    history.replaceState(history.state, '', withLang(location.href, lang)); // a reload keeps it too
     apply();
     listeners.forEach((fn) => fn(lang));
   }

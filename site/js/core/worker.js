@@ -2,12 +2,20 @@
  * The Python worker: loads Pyodide, numpy and nnlab, then answers the protocol
  * (documented in protocol.js). All math happens in nnlab; this file only moves
  * messages and slices long calls so new messages (cancel) are read between chunks.
+ *
+ * A classic script (bundle/worker.js). Served, it reads the site's files over
+ * HTTP. Opened from file://, the page made it from a blob: URL and sends the
+ * files with 'init' and 'load' (params.files: path -> wrapped string, see
+ * assets.js); they are answered from memory under a made-up base URL, so
+ * Pyodide's own fetches of them work unchanged.
  */
-import { loadPyodide } from '../../pyodide/pyodide.mjs';
+import { decodeAsset } from './assets.js';
 import { encodeValue, reply, transferables } from './protocol.js';
 
-const ROOT = new URL('../../', import.meta.url);
+const IN_MEMORY = 'https://bundle.invalid/';
 const PKG_DIR = '/home/pyodide/nnlab-pkg';
+const memory = new Map(); // URL under IN_MEMORY -> bytes
+let ROOT = null; // the site root: bundle/worker.js's parent when served, IN_MEMORY offline
 let runtime = null;   // {pyodide, server} once 'init' finished
 let booting = null;   // the promise of the running 'init'
 const tick = new MessageChannel();
@@ -22,10 +30,51 @@ function postError(id, err) {
   post(reply(id, 'error', { message: String(err?.message ?? err), type, traceback: String(err?.stack ?? '') }));
 }
 
+async function remember(files = {}) {
+  await Promise.all(Object.entries(files).map(async ([path, text]) => memory.set(IN_MEMORY + path, await decodeAsset(text))));
+}
+
+/** Answer fetches under IN_MEMORY from memory; every other URL goes to the network as before. */
+function answerFromMemory() {
+  const network = self.fetch.bind(self);
+  self.fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (!url.startsWith(IN_MEMORY)) return network(input, init);
+    const bytes = memory.get(url.split(/[?#]/)[0]);
+    if (!bytes) return new Response(`${url.slice(IN_MEMORY.length)} was not sent to the worker`, { status: 404 });
+    return new Response(bytes, { headers: { 'Content-Type': url.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream' } });
+  };
+}
+
+function runScript(path) {
+  const url = URL.createObjectURL(new Blob([memory.get(IN_MEMORY + path)], { type: 'text/javascript' }));
+  try {
+    importScripts(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+async function startPyodide(params) {
+  if (!params.offline) {
+    ROOT = new URL('../', self.location.href);
+    importScripts(new URL('pyodide/pyodide.js', ROOT).href);
+    return self.loadPyodide({ indexURL: new URL('pyodide/', ROOT).href, stdout: console.log, stderr: console.warn });
+  }
+  ROOT = new URL(IN_MEMORY);
+  await remember(params.files);
+  answerFromMemory();
+  runScript('pyodide/pyodide.js');
+  runScript('pyodide/pyodide.asm.js'); // defines _createPyodideModule: loadPyodide then skips its own load
+  const base = `${IN_MEMORY}pyodide/`;
+  return self.loadPyodide({ indexURL: base, lockFileURL: `${base}pyodide-lock.json`, stdLibURL: `${base}python_stdlib.zip`,
+    stdout: console.log, stderr: console.warn });
+}
+
 async function boot(id, params) {
   const stage = (name) => post(reply(id, 'progress', { stage: name }));
   stage('runtime');
-  const pyodide = await loadPyodide({ indexURL: new URL('pyodide/', ROOT).href, stdout: console.log, stderr: console.warn });
+  const pyodide = await startPyodide(params);
   stage('numpy');
   await pyodide.loadPackage(['numpy', ...(params.packages || [])], { messageCallback: () => {} });
   stage('nnlab');
@@ -88,6 +137,7 @@ self.onmessage = async ({ data: msg }) => {
       post(reply(msg.id, 'result', await booting));
     } else if (msg.type === 'load') {
       await booting;
+      await remember(msg.params.files);
       await runtime.pyodide.loadPackage(await wheelUrls(msg.params.packages), { messageCallback: () => {} });
       post(reply(msg.id, 'result', { loaded: msg.params.packages }));
     } else {

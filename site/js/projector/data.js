@@ -5,12 +5,13 @@
  * and validates; this module only finds the files, decodes sprite sheets and keeps
  * the metadata rows for labels and colours.
  */
+import { fetchUrl, siteFile } from '../core/assets.js';
 import { t } from '../core/i18n.js';
 
 /** Built-in projector examples [{name, config}] (config URL) from data/manifest.json; [] when absent. */
 export async function listExamples() {
   try {
-    const res = await fetch('data/manifest.json', { cache: 'no-store' });
+    const res = await siteFile('data/manifest.json', { cache: 'no-store' });
     if (!res.ok) return [];
     const data = await res.json();
     return (Array.isArray(data?.examples) ? data.examples : [])
@@ -102,7 +103,7 @@ export async function urlParams(client, configUrl, which = 0) {
   const get = async (url, asBytes) => {
     let res;
     try {
-      res = await fetch(url);
+      res = await fetchUrl(url);
     } catch {
       throw new Error(t('pj.fetchFailed', { url }));
     }
