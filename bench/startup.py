@@ -1,10 +1,12 @@
-"""Time to body[data-status="ready"] in headless Chromium, cold and warm cache.
+"""Time to body[data-status="ready"] in headless Chromium, served and from a folder, cold and warm.
 
-    python3 build.py build && <venv python> bench/startup.py [--runs 3]
+    python3 build.py build && <venv python> bench/startup.py [--runs 3] [--pages index,board]
 
 Cold: a new browser profile (empty HTTP and code caches). Warm: the browser
 restarted on that profile, so the HTTP cache and V8's compiled-wasm cache are on
-disk, as on a student's second visit. (Incognito-like contexts keep no code cache.)
+disk, as on a student's second visit (from file:// there is no HTTP cache, so
+warm only helps what the browser keeps itself). Also the megabytes each page
+reads from build/site. Prints medians and the file:// / http ratio per page.
 """
 
 import argparse
@@ -12,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,16 +23,42 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from buildsys.serve import serve_in_thread  # noqa: E402
 from conftest import CHROMIUM_FLAGS, SITE  # noqa: E402
 
+PAGES = ("index", "playground", "board", "projector")
 
-def time_ready(pw, profile, url, exe):
+
+def loaded_bytes(urls, base):
+    """Bytes of the build/site files behind the URLs a page requested."""
+    total = 0
+    for url in set(urls):
+        if not url.startswith(base):
+            continue
+        rel = urllib.parse.unquote(url[len(base):].split("?")[0].split("#")[0]) or "index.html"
+        path = SITE / rel
+        total += path.stat().st_size if path.is_file() else 0
+    return total
+
+
+def time_ready(pw, profile, url, exe, base):
     ctx = pw.chromium.launch_persistent_context(profile, executable_path=exe, args=CHROMIUM_FLAGS)
     page = ctx.new_page()
+    urls = []
+    page.on("request", lambda r: urls.append(r.url))
     t0 = time.perf_counter()
     page.goto(url)
     page.wait_for_selector('body[data-status="ready"]', timeout=120_000)
     ms = (time.perf_counter() - t0) * 1000
     ctx.close()
-    return ms
+    return ms, loaded_bytes(urls, base)
+
+
+def measure(pw, base, page, runs, exe):
+    cold, warm, size = [], [], 0
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as profile:
+            ms, size = time_ready(pw, profile, f"{base}{page}.html", exe, base)
+            cold.append(ms)
+            warm.append(time_ready(pw, profile, f"{base}{page}.html", exe, base)[0])
+    return statistics.median(cold), statistics.median(warm), size
 
 
 def main():
@@ -37,18 +66,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--pages", default=",".join(PAGES))
     args = parser.parse_args()
-    server, url = serve_in_thread(SITE)
-    cold, warm = [], []
+    server, http_base = serve_in_thread(SITE)
+    file_base = SITE.resolve().as_uri() + "/"
+    print(f"{'page':<11} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
+          f" {'MB http':>8} {'MB file':>8}")
     with sync_playwright() as pw:
-        for _ in range(args.runs):
-            with tempfile.TemporaryDirectory() as profile:
-                cold.append(time_ready(pw, profile, url, args.chromium))
-                warm.append(time_ready(pw, profile, url, args.chromium))
+        for page in args.pages.split(","):
+            h = measure(pw, http_base, page, args.runs, args.chromium)
+            f = measure(pw, file_base, page, args.runs, args.chromium)
+            print(f"{page:<11} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
+                  f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f}", flush=True)
     server.shutdown()
-    print(f"ready, cold cache: median {statistics.median(cold):.0f} ms  runs {[round(x) for x in cold]}")
-    print(f"ready, warm cache: median {statistics.median(warm):.0f} ms  runs {[round(x) for x in warm]}")
-    print(f"warm/cold ratio: {statistics.median(warm) / statistics.median(cold):.2f}")
 
 
 if __name__ == "__main__":

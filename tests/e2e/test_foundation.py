@@ -1,9 +1,9 @@
-"""End to end in Chromium: the worker answers, errors are shown, languages switch, file:// explains."""
+"""End to end in Chromium: the worker answers, errors are shown, languages switch, a blocked start says so."""
 
 import numpy as np
 import pytest
 
-from conftest import SITE, wait_ready
+from conftest import wait_ready
 
 pytestmark = pytest.mark.e2e
 OUT = '[data-testid="check-output"]'
@@ -91,15 +91,19 @@ def test_tool_pages_start_python(page, site_url, name):
     wait_ready(page)
 
 
-def test_file_url_explains_how_to_serve(page):
-    page.goto((SITE / "index.html").as_uri())
-    notice = page.wait_for_selector('[data-testid="file-notice"]')
-    assert "python3 build.py serve" in notice.text_content()
-    assert "must be served" in notice.text_content()
-    assert page.get_attribute("body", "data-status") == "needs-server"
-    page.click('[data-testid="lang-zh"]')
-    assert "需要通过本地服务器打开" in page.text_content('[data-testid="file-notice"]')
-    assert "python3 build.py serve" in page.text_content('[data-testid="file-notice"]')
+def test_a_start_the_page_policy_blocks_says_so_instead_of_hanging(page, site_url):
+    """Without 'wasm-unsafe-eval' Pyodide would wait for ever; the page must say why within 15 s."""
+    def strict(route):
+        body = route.fetch().text()
+        assert " 'wasm-unsafe-eval';" in body
+        body = body.replace(" 'wasm-unsafe-eval';", ";")
+        route.fulfill(status=200, body=body, headers={"content-type": "text/html"})
+    page.route(f"{site_url}index.html", strict)
+    page.goto(f"{site_url}index.html")
+    page.wait_for_selector('body[data-status="error"], .loader:has-text("has not started after 15 s")', timeout=20_000)
+    text = page.text_content('[data-testid="loader"]')
+    assert "could not start" in text or "has not started" in text, text
+    assert page.get_attribute("body", "data-status") != "ready"
 
 
 def test_scikit_learn_is_fetched_only_when_a_page_asks(page, site_url):

@@ -4,7 +4,7 @@
  * Python reads and computes; this module only wires DOM events to calls.
  */
 import { startPython } from '../core/app.js';
-import { OFFLINE } from '../core/assets.js';
+import { OFFLINE, siteFile } from '../core/assets.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { el } from './dom.js';
 import { renderDashboard, TABS } from './dashboards.js';

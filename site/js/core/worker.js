@@ -87,6 +87,13 @@ async function boot(id, params) {
   return pyodide.pyimport('nnlab.diag').versions(null).toJs({ dict_converter: Object.fromEntries });
 }
 
+/** Rejects when the page's Content-Security-Policy refuses something here (Pyodide would wait for ever). */
+function blockedByPolicy() {
+  return new Promise((_, reject) => self.addEventListener('securitypolicyviolation', (e) => {
+    reject(new Error(`the page's security policy refused ${e.effectiveDirective || e.violatedDirective}`));
+  }, { once: true }));
+}
+
 /** Names in Pyodide's lock load as they are; our extra pure-Python wheels load by URL. */
 async function wheelUrls(names) {
   const res = await fetch(new URL('pyodide/nnlab-wheels.json', ROOT), { cache: 'no-cache' });
@@ -133,7 +140,7 @@ function submit(msg) {
 self.onmessage = async ({ data: msg }) => {
   try {
     if (msg.type === 'init') {
-      booting = booting || boot(msg.id, msg.params || {});
+      booting = booting || Promise.race([boot(msg.id, msg.params || {}), blockedByPolicy()]);
       post(reply(msg.id, 'result', await booting));
     } else if (msg.type === 'load') {
       await booting;
