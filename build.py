@@ -67,6 +67,9 @@ def cmd_test(args):
                     NNLAB_TEST_COUNTS=str(counts["cpython"]))
     if browser:
         test_env["NNLAB_CHROMIUM"] = str(browser)
+    fox = env.firefox()
+    if fox:
+        test_env["NNLAB_FIREFOX"] = str(fox)
     say("[test] pytest under CPython: tests/unit and tests/e2e")
     codes = {"cpython": env.in_venv(py, ["-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args],
                                     cwd=ROOT, env=test_env).returncode}

@@ -1,12 +1,14 @@
 """Time to body[data-status="ready"] in headless Chromium, served and from a folder, cold and warm.
 
-    python3 build.py build && <venv python> bench/startup.py [--runs 3] [--pages index,board]
+    python3 build.py build && <venv python> bench/startup.py [--runs 3] [--pages index,board] [--reference DIR]
 
 Cold: a new browser profile (empty HTTP and code caches). Warm: the browser
 restarted on that profile, so the HTTP cache and V8's compiled-wasm cache are on
 disk, as on a student's second visit (from file:// there is no HTTP cache, so
 warm only helps what the browser keeps itself). Also the megabytes each page
-reads from build/site. Prints medians and the file:// / http ratio per page.
+reads from build/site. Prints medians and the file:// / http ratio per page;
+with --reference (another build's site folder, e.g. of the previous commit) also
+that build served, and the served ratio new / reference.
 """
 
 import argparse
@@ -26,19 +28,19 @@ from conftest import CHROMIUM_FLAGS, SITE  # noqa: E402
 PAGES = ("index", "playground", "board", "projector")
 
 
-def loaded_bytes(urls, base):
-    """Bytes of the build/site files behind the URLs a page requested."""
+def loaded_bytes(urls, base, site=SITE):
+    """Bytes of the site's files behind the URLs a page requested."""
     total = 0
     for url in set(urls):
         if not url.startswith(base):
             continue
         rel = urllib.parse.unquote(url[len(base):].split("?")[0].split("#")[0]) or "index.html"
-        path = SITE / rel
+        path = site / rel
         total += path.stat().st_size if path.is_file() else 0
     return total
 
 
-def time_ready(pw, profile, url, exe, base):
+def time_ready(pw, profile, url, exe, base, site):
     ctx = pw.chromium.launch_persistent_context(profile, executable_path=exe, args=CHROMIUM_FLAGS)
     page = ctx.new_page()
     urls = []
@@ -48,16 +50,16 @@ def time_ready(pw, profile, url, exe, base):
     page.wait_for_selector('body[data-status="ready"]', timeout=120_000)
     ms = (time.perf_counter() - t0) * 1000
     ctx.close()
-    return ms, loaded_bytes(urls, base)
+    return ms, loaded_bytes(urls, base, site)
 
 
-def measure(pw, base, page, runs, exe):
+def measure(pw, base, page, runs, exe, site=SITE):
     cold, warm, size = [], [], 0
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as profile:
-            ms, size = time_ready(pw, profile, f"{base}{page}.html", exe, base)
+            ms, size = time_ready(pw, profile, f"{base}{page}.html", exe, base, site)
             cold.append(ms)
-            warm.append(time_ready(pw, profile, f"{base}{page}.html", exe, base)[0])
+            warm.append(time_ready(pw, profile, f"{base}{page}.html", exe, base, site)[0])
     return statistics.median(cold), statistics.median(warm), size
 
 
@@ -67,18 +69,26 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--reference", type=Path, help="another build's site folder, measured served beside this one")
     args = parser.parse_args()
     server, http_base = serve_in_thread(SITE)
+    ref_server, ref_base = serve_in_thread(args.reference) if args.reference else (None, None)
     file_base = SITE.resolve().as_uri() + "/"
     print(f"{'page':<11} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
-          f" {'MB http':>8} {'MB file':>8}")
+          f" {'MB http':>8} {'MB file':>8}" + ("   reference http cold / warm, new/ref cold, warm" if ref_base else ""))
     with sync_playwright() as pw:
         for page in args.pages.split(","):
             h = measure(pw, http_base, page, args.runs, args.chromium)
             f = measure(pw, file_base, page, args.runs, args.chromium)
-            print(f"{page:<11} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
-                  f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f}", flush=True)
+            line = (f"{page:<11} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
+                    f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f}")
+            if ref_base:
+                r = measure(pw, ref_base, page, args.runs, args.chromium, args.reference)
+                line += f"   {r[0]:>5.0f}ms / {r[1]:>4.0f}ms, {h[0] / r[0]:.2f}x, {h[1] / r[1]:.2f}x"
+            print(line, flush=True)
     server.shutdown()
+    if ref_server:
+        ref_server.shutdown()
 
 
 if __name__ == "__main__":

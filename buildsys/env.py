@@ -7,10 +7,11 @@ import sys
 import venv
 from pathlib import Path
 
-from .common import ROOT, BuildError, Stage, cache_dir, python_tag, run, sha256_file, sha256_text
+from .common import ROOT, BuildError, Stage, cache_dir, python_tag, run, say, sha256_file, sha256_text
 
 REQUIREMENTS = ROOT / "requirements.txt"
 NPM_LOCK = ROOT / "package-lock.json"
+DEBIAN_FIREFOX = Path("/usr/bin/firefox-esr")
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -76,6 +77,23 @@ def chromium():
         run([venv_python(), "-m", "playwright", "install", "chromium"], "chromium",
             "install Chromium (e.g. apt-get install chromium) or set NNLAB_CHROMIUM to its path")
         return None  # Playwright finds its managed browser itself
+
+
+def firefox():
+    """Path of a Firefox ESR for the file:// tests, installing Debian's package when we can; else None."""
+    if os.environ.get("NNLAB_FIREFOX"):
+        return Path(os.environ["NNLAB_FIREFOX"])
+    if DEBIAN_FIREFOX.exists():
+        return DEBIAN_FIREFOX
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        say("[firefox] no firefox-esr and no root to install it: the Firefox checks will be skipped")
+        return None
+    with Stage("firefox") as st:
+        st.note("installing Debian's firefox-esr package")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        hint = "install Firefox ESR yourself (apt-get install firefox-esr) or set NNLAB_FIREFOX"
+        run(["apt-get", "install", "-y", "-q", "firefox-esr"], "firefox", hint, env=env)
+        return DEBIAN_FIREFOX
 
 
 def check_python():

@@ -53,6 +53,10 @@ def folder(tmp_path_factory):
     site = tmp_path_factory.mktemp("usb") / "nnlab copy"
     shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("data"))
     add_examples(site)
+    # A page whose policy lacks 'wasm-unsafe-eval': its blob: worker inherits it and Pyodide cannot compile.
+    html = (site / "index.html").read_text()
+    assert " 'wasm-unsafe-eval';" in html
+    (site / "strict.html").write_text(html.replace(" 'wasm-unsafe-eval';", ";"))
     offline.wrap(site)
     return site.as_uri() + "/"
 
@@ -76,6 +80,14 @@ def test_each_page_starts_python_reading_no_file_but_scripts(watched, folder, na
     # Only pages, styles, scripts and the icon: Python's files came as scripts.
     assert [u for u in watched.requests if u.startswith("file:") and not u.endswith((".html", ".css", ".js", ".svg"))] == []
     assert watched.violations == []
+
+
+def test_a_start_the_policy_blocks_says_so_instead_of_hanging(page, folder):
+    page.goto(folder + "strict.html")
+    page.wait_for_selector('body[data-status="error"], .loader:has-text("has not started after 15 s")', timeout=25_000)
+    text = page.text_content(tid("loader"))
+    assert "could not start" in text or "has not started" in text, text
+    assert page.get_attribute("body", "data-status") != "ready"
 
 
 def test_playground_trains_from_a_folder(page, folder):

@@ -6,9 +6,11 @@
  *   - any number of 'progress' replies, then exactly one 'result' or 'error';
  *   - error data: {message, type, traceback} (type is the Python exception class).
  *
- * Types the worker answers itself: 'init' (load Pyodide, numpy and nnlab; progress
- * data {stage: 'runtime' | 'numpy' | 'nnlab'}), 'load' (params {packages: [...]},
- * e.g. scikit-learn, loaded only by pages that need it). 'cancel' (params {id})
+ * Types the worker answers itself: 'init' (load Pyodide, numpy and nnlab; params
+ * {packages, offline, files}; progress data {stage: 'runtime' | 'numpy' | 'nnlab'}),
+ * 'load' (params {packages: [...], files}, e.g. scikit-learn, loaded only by pages
+ * that need it). From a folder (offline: true) `files` carries the wrapped files
+ * they need, path -> string (assets.js); served, it is absent. 'cancel' (params {id})
  * stops a running call, whose promise then rejects with type 'Cancelled'.
  * Every other type goes to nnlab.api.HANDLERS.
  *

@@ -166,6 +166,7 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, en: Obje
   'board.graph.time': 'Compute time',
   'board.graph.memory': 'Memory',
   'board.graph.collapse': 'Close the enclosing scope',
+  'pj.noWebgl': "The Projector draws with WebGL, and this browser could not start it ({message}). Turn on hardware acceleration or WebGL in the browser's settings, or try another browser.",
   'pj.data': 'Data',
   'pj.pick': 'Open files',
   'pj.dropHint': 'A vectors TSV (+ a metadata TSV), or a projector config JSON with its files; or drop them here.',

@@ -166,6 +166,7 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, zh: Obje
   'board.graph.time': '计算时间',
   'board.graph.memory': '内存',
   'board.graph.collapse': '收起所在的命名空间',
+  'pj.noWebgl': '嵌入投影使用 WebGL 绘图，但此浏览器无法启动 WebGL（{message}）。请在浏览器设置中开启硬件加速或 WebGL，或换一个浏览器。',
   'pj.data': '数据',
   'pj.pick': '打开文件',
   'pj.dropHint': '向量 TSV（可附元数据 TSV），或投影配置 JSON 及其文件；也可拖放到这里。',

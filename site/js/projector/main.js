@@ -251,7 +251,15 @@ async function showExamples(app) {
 
 async function main() {
   const client = await startPython({ packages: ['scipy'] });
-  const app = createApp(client);
+  let app;
+  try {
+    app = createApp(client);
+  } catch (err) { // no WebGL (disabled, or no GPU and no software fallback): say so instead of a blank tool
+    document.querySelector('main.pj').dataset.projector = 'error';
+    $('pj-status').textContent = t('pj.noWebgl', { message: err.message });
+    $('pj-status').classList.add('error');
+    return;
+  }
   window.nnlabProjector = Object.freeze({ app }); // for tests and the console
   initPcaChoosers();
   bindControls(app);

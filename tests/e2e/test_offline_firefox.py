@@ -1,0 +1,34 @@
+"""The site from a folder in Firefox ESR over WebDriver BiDi (tests/firefox/offline.mjs), default
+file:// policy: each tool reaches ready, the Playground trains, the Board opens its example,
+the language carries to the next page. Firefox comes from `build.py test` (NNLAB_FIREFOX)."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from test_offline import folder  # noqa: F401 (the copied, wrapped site)
+
+pytestmark = pytest.mark.e2e
+SCRIPT = ROOT / "tests" / "firefox" / "offline.mjs"
+
+
+@pytest.fixture(scope="module")
+def checks(folder, tmp_path_factory):  # noqa: F811
+    fox = os.environ.get("NNLAB_FIREFOX") or ("/usr/bin/firefox-esr" if os.path.exists("/usr/bin/firefox-esr") else "")
+    if not fox:
+        pytest.skip("no Firefox ESR: build.py test installs it where it may (root and apt-get)")
+    shots = tmp_path_factory.mktemp("firefox")
+    done = subprocess.run(["node", str(SCRIPT), fox, folder, str(shots)], capture_output=True, text=True,
+                          timeout=900, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])["checks"]
+
+
+@pytest.mark.parametrize("name", ["playground", "board", "projector", "language"])
+def test_from_a_folder_in_firefox(checks, name):
+    assert checks[name]["ok"], checks[name]["detail"]
+    if name == "language":
+        assert checks[name]["detail"].endswith("board.html?lang=zh")

@@ -1,0 +1,101 @@
+/**
+ * The site from a folder in Firefox (ESR), driven over WebDriver BiDi by puppeteer-core,
+ * with default preferences (security.fileuri.strict_origin_policy stays on).
+ *
+ *   node tests/firefox/offline.mjs FIREFOX SITE_URL OUT_DIR
+ *
+ * SITE_URL is the folder's file:// URL ending in "/". Prints one JSON line:
+ * {checks: {name: {ok, detail, ms}}}; screenshots go to OUT_DIR. tests/e2e/test_offline_firefox.py
+ * runs it and asserts on every check.
+ */
+import puppeteer from 'puppeteer-core';
+
+const [firefox, site, out] = process.argv.slice(2);
+const TIMEOUT = 120_000;
+const checks = {};
+
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    checks[name] = { ok: true, detail: String((await fn()) ?? ''), ms: Date.now() - t0 };
+  } catch (err) {
+    checks[name] = { ok: false, detail: String(err?.stack || err), ms: Date.now() - t0 };
+  }
+}
+
+async function ready(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-status="ready"], body[data-status="error"]', { timeout: TIMEOUT });
+  const status = await page.$eval('body', (b) => b.dataset.status);
+  const loader = await page.$eval('[data-testid="loader"]', (e) => e.textContent.trim());
+  if (status !== 'ready') throw new Error(`status ${status}: ${loader}`);
+  return loader;
+}
+
+const number = (page, id) => page.$eval(`[data-testid="${id}"]`, (e) => Number(e.textContent.replaceAll(',', '')));
+
+async function playground(page) {
+  await ready(page, `${site}playground.html#dataset=circle&seed=2&networkShape=4,2&learningRate=0.03`);
+  await page.waitForSelector('main.pg[data-pg="ready"]', { timeout: TIMEOUT });
+  const before = await number(page, 'test-loss');
+  await page.click('[data-testid="fast"]');
+  await page.click('[data-testid="play"]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="epoch"]').textContent.replaceAll(',', '')) >= 200,
+    { timeout: TIMEOUT });
+  await page.click('[data-testid="play"]');
+  const after = await number(page, 'test-loss');
+  await page.screenshot({ path: `${out}/firefox-playground.png` });
+  if (!(after < before / 2)) throw new Error(`test loss ${before} -> ${after}`);
+  return `test loss ${before} -> ${after}`;
+}
+
+async function board(page) {
+  await ready(page, `${site}board.html`);
+  await page.waitForSelector('main.bd[data-board="waiting"]', { timeout: TIMEOUT });
+  await page.click('[data-testid="example"]');
+  await page.waitForSelector('main.bd[data-board="ready"]', { timeout: TIMEOUT });
+  await page.waitForSelector('[data-testid="chart-card"] [data-testid="points-shown"][data-digest]', { timeout: TIMEOUT });
+  const cards = await page.$$eval('[data-testid="chart-card"]', (els) => els.map((e) => e.dataset.tag));
+  await page.screenshot({ path: `${out}/firefox-board.png` });
+  return cards.join(',');
+}
+
+async function projector(page) {
+  await ready(page, `${site}projector.html`);
+  await page.waitForSelector('[data-example], main.pj[data-projector="error"]', { timeout: TIMEOUT });
+  if (await page.$('main.pj[data-projector="error"]')) { // a headless Firefox without a GPU has no WebGL2
+    await page.screenshot({ path: `${out}/firefox-projector.png` });
+    const message = await page.$eval('[data-testid="pj-status"]', (e) => e.textContent);
+    if (!message.includes('WebGL')) throw new Error(`projector failed: ${message}`);
+    return `no WebGL here, and the page says so: ${message}`;
+  }
+  await page.click('[data-example]');
+  await page.waitForSelector('main.pj[data-projector="ready"]', { timeout: TIMEOUT });
+  await page.waitForSelector('[data-testid="plot"][data-pending="0"]', { timeout: TIMEOUT });
+  await page.screenshot({ path: `${out}/firefox-projector.png` });
+  return page.$eval('[data-testid="points-visible"]', (e) => e.textContent);
+}
+
+async function language(page) {
+  await ready(page, `${site}index.html`);
+  await page.click('[data-testid="lang-zh"]');
+  await page.click('header nav a[href*="board.html"]');
+  await page.waitForSelector('html[lang="zh-Hans"]', { timeout: TIMEOUT });
+  return page.url();
+}
+
+// Default preferences, except that headless Firefox on a machine without a GPU enables WebGL only
+// when told to (Chromium falls back to software by itself); nothing about file access changes.
+const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefox, headless: true,
+  protocol: 'webDriverBiDi', args: ['--width=1280', '--height=900'], extraPrefsFirefox: { 'webgl.force-enabled': true } });
+try {
+  for (const [name, fn] of Object.entries({ playground, board, projector, language })) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await check(name, () => fn(page));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify({ checks }));
