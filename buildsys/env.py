@@ -83,16 +83,19 @@ def firefox():
     """Path of a Firefox ESR for the file:// tests, installing Debian's package when we can; else None."""
     if os.environ.get("NNLAB_FIREFOX"):
         return Path(os.environ["NNLAB_FIREFOX"])
-    if DEBIAN_FIREFOX.exists():
+    if DEBIAN_FIREFOX.exists() and shutil.which("xvfb-run"):
         return DEBIAN_FIREFOX
     if os.geteuid() != 0 or not shutil.which("apt-get"):
+        if DEBIAN_FIREFOX.exists():
+            return DEBIAN_FIREFOX  # headless then: the Projector check accepts its no-WebGL message
         say("[firefox] no firefox-esr and no root to install it: the Firefox checks will be skipped")
         return None
     with Stage("firefox") as st:
-        st.note("installing Debian's firefox-esr package")
+        st.note("installing Debian's firefox-esr package (and xvfb: headed Firefox draws WebGL without a GPU)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        hint = "install Firefox ESR yourself (apt-get install firefox-esr) or set NNLAB_FIREFOX"
-        run(["apt-get", "install", "-y", "-q", "firefox-esr"], "firefox", hint, env=env)
+        hint = "install Firefox ESR yourself (apt-get install firefox-esr xvfb) or set NNLAB_FIREFOX"
+        run(["apt-get", "update", "-q"], "firefox", hint, env=env)
+        run(["apt-get", "install", "-y", "-q", "firefox-esr", "xvfb"], "firefox", hint, env=env)
         return DEBIAN_FIREFOX
 
 

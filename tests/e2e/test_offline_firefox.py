@@ -4,6 +4,7 @@ the language carries to the next page. Firefox comes from `build.py test` (NNLAB
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -21,7 +22,9 @@ def checks(folder, tmp_path_factory):  # noqa: F811
     if not fox:
         pytest.skip("no Firefox ESR: build.py test installs it where it may (root and apt-get)")
     shots = tmp_path_factory.mktemp("firefox")
-    done = subprocess.run(["node", str(SCRIPT), fox, folder, str(shots)], capture_output=True, text=True,
+    # Headed under a virtual display where there is one: headless Firefox has no WebGL2 without a GPU.
+    display = ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24"] if shutil.which("xvfb-run") else []
+    done = subprocess.run([*display, "node", str(SCRIPT), fox, folder, str(shots)], capture_output=True, text=True,
                           timeout=900, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])["checks"]
@@ -30,5 +33,7 @@ def checks(folder, tmp_path_factory):  # noqa: F811
 @pytest.mark.parametrize("name", ["playground", "board", "projector", "language"])
 def test_from_a_folder_in_firefox(checks, name):
     assert checks[name]["ok"], checks[name]["detail"]
+    if name == "projector" and shutil.which("xvfb-run"):
+        assert "with sprites" in checks[name]["detail"], checks[name]["detail"]
     if name == "language":
         assert checks[name]["detail"].endswith("board.html?lang=zh")

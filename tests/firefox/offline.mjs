@@ -63,7 +63,7 @@ async function board(page) {
 async function projector(page) {
   await ready(page, `${site}projector.html`);
   await page.waitForSelector('[data-example], main.pj[data-projector="error"]', { timeout: TIMEOUT });
-  if (await page.$('main.pj[data-projector="error"]')) { // a headless Firefox without a GPU has no WebGL2
+  if (await page.$('main.pj[data-projector="error"]')) { // e.g. headless Firefox without a GPU: no WebGL2
     await page.screenshot({ path: `${out}/firefox-projector.png` });
     const message = await page.$eval('[data-testid="pj-status"]', (e) => e.textContent);
     if (!message.includes('WebGL')) throw new Error(`projector failed: ${message}`);
@@ -71,9 +71,13 @@ async function projector(page) {
   }
   await page.click('[data-example]');
   await page.waitForSelector('main.pj[data-projector="ready"]', { timeout: TIMEOUT });
-  await page.waitForSelector('[data-testid="plot"][data-pending="0"]', { timeout: TIMEOUT });
+  await page.waitForSelector('[data-testid="plot"][data-sprites="on"][data-pending="0"]', { timeout: TIMEOUT });
   await page.screenshot({ path: `${out}/firefox-projector.png` });
-  return page.$eval('[data-testid="points-visible"]', (e) => e.textContent);
+  const points = await page.$eval('[data-testid="points-visible"]', (e) => e.textContent);
+  await page.click('[data-testid="tab-tsne"]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="tsne-iteration"]').textContent) >= 100,
+    { timeout: TIMEOUT });
+  return `${points} points with sprites; t-SNE past 100 iterations`;
 }
 
 async function language(page) {
@@ -84,10 +88,10 @@ async function language(page) {
   return page.url();
 }
 
-// Default preferences, except that headless Firefox on a machine without a GPU enables WebGL only
-// when told to (Chromium falls back to software by itself); nothing about file access changes.
-const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefox, headless: true,
-  protocol: 'webDriverBiDi', args: ['--width=1280', '--height=900'], extraPrefsFirefox: { 'webgl.force-enabled': true } });
+// Default preferences. With a display (xvfb-run) Firefox runs headed: headless Firefox on a
+// machine without a GPU offers no WebGL2, headed it renders in software as a user's would.
+const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefox, headless: !process.env.DISPLAY,
+  protocol: 'webDriverBiDi', args: ['--width=1280', '--height=900'] });
 try {
   for (const [name, fn] of Object.entries({ playground, board, projector, language })) {
     const page = await browser.newPage();
