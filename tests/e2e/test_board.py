@@ -185,6 +185,19 @@ def test_folder_picker_reads_the_fixture_folder(page, site_url):
     check_dashboards(page, read_logdir(folder))
 
 
+def test_dropped_event_files_open_like_picked_ones(page, site_url):
+    folder = next(p for p in sorted((FIXTURES / "tf2").iterdir()) if p.is_dir())
+    files = [{"name": p.name, "bytes": list(p.read_bytes())} for p in sorted(folder.iterdir()) if p.is_file()]
+    open_board(page, site_url)
+    page.evaluate("""(files) => {
+        const dt = new DataTransfer();
+        for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+        document.querySelector('main.bd').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""", files)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=60_000)
+    check_dashboards(page, read_logdir(folder))
+
+
 def test_bad_input_is_reported_not_crashed(page, site_url, tmp_path):
     open_board(page, site_url)
     junk = tmp_path / "events.out.tfevents.9.junk"
