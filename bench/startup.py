@@ -49,18 +49,23 @@ def time_ready(pw, profile, url, exe, base, site):
     page.goto(url)
     page.wait_for_selector('body[data-status="ready"]', timeout=120_000)
     ms = (time.perf_counter() - t0) * 1000
+    marks = page.evaluate("() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('nnlab:'))"
+                          ".map((m) => [m.name.slice(6), Math.round(m.startTime)])")
     ctx.close()
-    return ms, loaded_bytes(urls, base, site)
+    return ms, loaded_bytes(urls, base, site), marks
 
 
 def measure(pw, base, page, runs, exe, site=SITE):
+    """(median cold ms, median warm ms, bytes read, stage marks of the median cold run)."""
     cold, warm, size = [], [], 0
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as profile:
-            ms, size = time_ready(pw, profile, f"{base}{page}.html", exe, base, site)
-            cold.append(ms)
+            ms, size, marks = time_ready(pw, profile, f"{base}{page}.html", exe, base, site)
+            cold.append((ms, marks))
             warm.append(time_ready(pw, profile, f"{base}{page}.html", exe, base, site)[0])
-    return statistics.median(cold), statistics.median(warm), size
+    cold.sort(key=lambda c: c[0])
+    mid = cold[len(cold) // 2]
+    return mid[0], statistics.median(warm), size, mid[1]
 
 
 def main():
@@ -86,6 +91,8 @@ def main():
                 r = measure(pw, ref_base, page, args.runs, args.chromium, args.reference)
                 line += f"   {r[0]:>5.0f}ms / {r[1]:>4.0f}ms, {h[0] / r[0]:.2f}x, {h[1] / r[1]:.2f}x"
             print(line, flush=True)
+            for label, m in (("http", h), ("file", f)):  # where the cold start's time goes (ms from navigation)
+                print(f"    {label} cold stages: " + ", ".join(f"{name} {t}" for name, t in m[3]), flush=True)
     server.shutdown()
     if ref_server:
         ref_server.shutdown()

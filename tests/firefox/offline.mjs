@@ -51,7 +51,7 @@ async function playground(page) {
 
 async function board(page) {
   await ready(page, `${site}board.html`);
-  await page.waitForSelector('main.bd[data-board="waiting"]', { timeout: TIMEOUT });
+  await page.waitForSelector('main.bd[data-board="waiting"] [data-testid="example"]', { timeout: TIMEOUT });
   await page.click('[data-testid="example"]');
   await page.waitForSelector('main.bd[data-board="ready"]', { timeout: TIMEOUT });
   await page.waitForSelector('[data-testid="chart-card"] [data-testid="points-shown"][data-digest]', { timeout: TIMEOUT });
