@@ -59,6 +59,17 @@ def npm_packages():
     return ROOT / "node_modules"
 
 
+def can_apt():
+    return os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_install(stage, packages, hint):
+    """Install Debian packages (as root, non-interactively) for `stage`."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-q"], stage, hint, env=env)
+    run(["apt-get", "install", "-y", "-q", *packages], stage, hint, env=env)
+
+
 def chromium():
     """Path of a Chromium for the tests, installing Debian's package when we can."""
     if os.environ.get("NNLAB_CHROMIUM"):
@@ -66,12 +77,10 @@ def chromium():
     if DEBIAN_CHROMIUM.exists():
         return DEBIAN_CHROMIUM
     with Stage("chromium") as st:
-        if os.geteuid() == 0 and shutil.which("apt-get"):
+        if can_apt():
             st.note("installing Debian's chromium package")
-            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-            hint = "install Chromium yourself (apt-get install chromium) or set NNLAB_CHROMIUM"
-            run(["apt-get", "update", "-q"], "chromium", hint, env=env)
-            run(["apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk"], "chromium", hint, env=env)
+            apt_install("chromium", ["chromium", "fonts-noto-cjk"],
+                        "install Chromium yourself (apt-get install chromium) or set NNLAB_CHROMIUM")
             return DEBIAN_CHROMIUM
         st.note("no system Chromium: asking Playwright for its own browser")
         run([venv_python(), "-m", "playwright", "install", "chromium"], "chromium",
@@ -85,17 +94,15 @@ def firefox():
         return Path(os.environ["NNLAB_FIREFOX"])
     if DEBIAN_FIREFOX.exists() and shutil.which("xvfb-run"):
         return DEBIAN_FIREFOX
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
+    if not can_apt():
         if DEBIAN_FIREFOX.exists():
             return DEBIAN_FIREFOX  # headless then: the Projector check accepts its no-WebGL message
         say("[firefox] no firefox-esr and no root to install it: the Firefox checks will be skipped")
         return None
     with Stage("firefox") as st:
         st.note("installing Debian's firefox-esr package (and xvfb: headed Firefox draws WebGL without a GPU)")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        hint = "install Firefox ESR yourself (apt-get install firefox-esr xvfb) or set NNLAB_FIREFOX"
-        run(["apt-get", "update", "-q"], "firefox", hint, env=env)
-        run(["apt-get", "install", "-y", "-q", "firefox-esr", "xvfb"], "firefox", hint, env=env)
+        apt_install("firefox", ["firefox-esr", "xvfb"],
+                    "install Firefox ESR yourself (apt-get install firefox-esr xvfb) or set NNLAB_FIREFOX")
         return DEBIAN_FIREFOX
 
 
