@@ -20,7 +20,8 @@ SCRIPT = ROOT / "tests" / "firefox" / "offline.mjs"
 def checks(folder, tmp_path_factory):  # noqa: F811
     fox = os.environ.get("NNLAB_FIREFOX") or ("/usr/bin/firefox-esr" if os.path.exists("/usr/bin/firefox-esr") else "")
     if not fox:
-        pytest.skip("no Firefox ESR: build.py test installs it where it may (root and apt-get)")
+        pytest.skip("Firefox ESR is not installed and build.py could not install it (that needs root and apt-get):"
+                    " install firefox-esr (and xvfb), or set NNLAB_FIREFOX to a Firefox, to run the Firefox checks")
     shots = tmp_path_factory.mktemp("firefox")
     # Headed under a virtual display where there is one: headless Firefox has no WebGL2 without a GPU.
     display = ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24"] if shutil.which("xvfb-run") else []
