@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import wait_ready
-from nnlab.projector import search
+from nnlab.projector import io, search
 
 pytestmark = pytest.mark.e2e
 N, CLUSTERS, DIM = 300, 5, 16
@@ -84,6 +84,23 @@ def test_load_pca_and_bad_tsv(page, site_url, dataset, tmp_path):
     message = page.text_content(tid("pj-status"))
     assert "bad.tsv" in message and "3" in message, message
     assert visible(page) == N  # the earlier dataset stays; nothing half-loaded
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_metadata_with_a_blank_line_labels_points_as_python_does(page, site_url, dataset, tmp_path, header):
+    """A blank line inside metadata (with and without a header) shifts no label or colour."""
+    rows = dataset["metadata"].read_text().splitlines()
+    rows = rows if header else [r.split("\t")[0] for r in rows[1:]]
+    meta = tmp_path / "blank-line-metadata.tsv"
+    meta.write_text("\n".join(rows[:6] + [""] + rows[6:]) + "\n")
+    expected = io.parse_metadata_tsv(meta.read_text(), meta.name, n_rows=N).columns[0]
+    open_projector(page, site_url, [dataset["vectors"], meta])
+    assert page.get_attribute("main.pj", "data-projector") == "ready"
+    labels = page.evaluate(f"Array.from({{ length: {N} }}, (_, i) => window.nnlabProjector.app.label(i))")
+    assert labels == expected and labels[0] == dataset["words"][0] and labels[-1] == dataset["words"][-1]
+    for i in (0, N - 1):
+        page.evaluate(f"window.nnlabProjector.app.select({i})")
+        page.wait_for_function(f"() => document.querySelector('{tid('selected')}').textContent === {json.dumps(expected[i])}")
 
 
 def test_tsne_runs_live(page, site_url, dataset):

@@ -58,8 +58,33 @@ def test_load_tsv_with_metadata(loaded):
     assert progress and progress[-1] == {"phase": "parse", "done": 120, "total": 120}
     assert {k: info[k] for k in ("name", "n", "dim", "sampled", "tsne_points")} == \
         {"name": "blobs.tsv", "n": 120, "dim": 6, "sampled": False, "tsne_points": 120}
-    assert info["columns"] == [{"name": "kind", "unique": 3, "numeric": False, "categorical": True},
-                               {"name": "name", "unique": 120, "numeric": False, "categorical": False}]
+    columns = [{k: v for k, v in c.items() if k != "values"} for c in info["columns"]]
+    assert columns == [{"name": "kind", "unique": 3, "numeric": False, "categorical": True},
+                       {"name": "name", "unique": 120, "numeric": False, "categorical": False}]
+    y = loaded[2]
+    assert info["columns"][0]["values"] == ["abc"[k] for k in y]
+    assert info["columns"][1]["values"] == [f"point {i}" for i in range(120)]
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_load_gives_the_page_its_labels_blank_lines_skipped(server, header):
+    """The page labels and colours points from these values: a blank line must not shift them.
+
+    Without a header a metadata file has one column (a tab in line 1 means a header)."""
+    X = _dataset(n=5)[0]
+    rows = [f"w{i}\tg{i % 2}" if header else f"w{i}" for i in range(5)]
+    meta = ("word\tgroup\n" if header else "") + "\n".join(rows[:2] + [""] + rows[2:]) + "\n\n"
+    info, _ = result(server, "projector.load", {"vectors": X, "metadata": meta})
+    names = [c["name"] for c in info["columns"]]
+    values = [c["values"] for c in info["columns"]]
+    assert names == (["word", "group"] if header else ["label"])
+    assert values == [[f"w{i}" for i in range(5)], [f"g{i % 2}" for i in range(5)]][:len(names)]
+
+
+def test_classify_tells_vectors_from_metadata(server):
+    heads = ["\n0.5\t-1e3\t2\n", "word\tcount\n", "apple\n", "1\t2\tnan\n", "", "3\n4\n", "1\tx"]
+    out, _ = result(server, "projector.classify", {"heads": heads})
+    assert out["vectors"] == [True, False, False, False, False, True, False]
 
 
 def test_load_array_and_bytes(server):

@@ -91,6 +91,21 @@ def iter_parse_vectors_tsv(data, name="tensors.tsv", lines_per_chunk=LINES_PER_C
     return np.concatenate(chunks)
 
 
+def looks_like_vectors(head):
+    """Is a TSV whose start is `head` (str) vectors rather than metadata?
+
+    True when its first non-blank line is all numbers: how picked or dropped files
+    without a config are told apart (a metadata file's values or header are words).
+    """
+    lines = _numbered_lines(head)
+    if not lines:
+        return False
+    try:
+        return all(np.isfinite(float(field)) for field in lines[0][1].split("\t"))
+    except ValueError:
+        return False
+
+
 def parse_vectors_tsv(data, name="tensors.tsv"):
     """`iter_parse_vectors_tsv` run to the end: (N, d) float32."""
     return drain(iter_parse_vectors_tsv(data, name))

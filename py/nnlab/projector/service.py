@@ -10,9 +10,12 @@ Requests and replies (all params optional unless marked):
 - ``projector.load`` {vectors*: (N, d) array | TSV text | ``.bytes`` bytes,
   shape: [N, d] (for bytes or a flat array), metadata: TSV text, name,
   vectors_name (file name in errors), metadata_name} -> progress {phase, done,
-  total}; result {name, n, dim, columns: [{name, unique, numeric, categorical}],
-  sampled, tsne_points, tsne_max}
+  total}; result {name, n, dim, columns: [{name, values: [str per point], unique,
+  numeric, categorical}], sampled, tsne_points, tsne_max}; the page labels and
+  colours points from these values and parses no metadata itself
 - ``projector.warmup`` {} -> progress {phase, module}; result {scipy: version}
+- ``projector.classify`` {heads*: [TSV start, ...]} -> {vectors: [bool, ...]}
+  (which picked files are vectors, which metadata)
 - ``projector.config`` {text*, name*} -> {embeddings: [...]} (see `nnlab.projector.io`)
 - ``projector.pca`` {components: [i, j, k] = [0, 1, 2], sphereize: false}
   -> {positions: (N, 3) float32, variance: [ratio per component], components}
@@ -81,6 +84,8 @@ def _array_vectors(vectors, shape, name):
 
 
 def _column_info(meta):
+    """Per column: name, its values (one string per point: the page's labels and
+    colours), the number of distinct values and whether all are numbers / few enough to colour by."""
     out = []
     for col_name, values in zip(meta.names, meta.columns):
         present = [v for v in values if v != ""]
@@ -89,7 +94,7 @@ def _column_info(meta):
             numeric = bool(present) and all(np.isfinite(float(v)) for v in present)
         except ValueError:
             numeric = False
-        out.append({"name": col_name, "unique": unique, "numeric": numeric,
+        out.append({"name": col_name, "values": values, "unique": unique, "numeric": numeric,
                     "categorical": unique <= CATEGORICAL_MAX})
     return out
 
@@ -127,6 +132,11 @@ def warmup(ctx):
     yield {"phase": "import", "module": "scipy.fft"}
     import scipy.fft  # noqa: F401 (t-SNE repulsion)
     return {"scipy": scipy.__version__}
+
+
+def classify(ctx, heads):
+    """For each TSV start in `heads` (list of str): is that file vectors (else metadata)?"""
+    return {"vectors": [io.looks_like_vectors(h) for h in heads]}
 
 
 def config(ctx, text, name):
@@ -239,6 +249,7 @@ HANDLERS = {
     "projector.warmup": warmup,
     "projector.load": load,
     "projector.config": config,
+    "projector.classify": classify,
     "projector.pca": run_pca,
     "projector.tsne.start": tsne_start,
     "projector.tsne.step": tsne_step,

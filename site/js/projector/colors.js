@@ -1,10 +1,9 @@
 /**
- * Per-point colours for the scatter: by a metadata column (categorical up to 50
- * values, as the Projector does, else a #ffffdd -> #1f2d86 gradient over the
- * numeric value or the value's rank), with highlights for search and selection.
+ * Per-point colours for the scatter: by a metadata column (one colour per value
+ * when Python calls the column categorical, else a #ffffdd -> #1f2d86 gradient
+ * over the numeric value or the value's rank), with highlights for search and selection.
  */
 
-const CATEGORY_MAX = 50;
 const BASE = [0.35, 0.45, 0.6];
 const LOW = [0xff / 255, 0xff / 255, 0xdd / 255];
 const HIGH = [0x1f / 255, 0x2d / 255, 0x86 / 255];
@@ -27,8 +26,7 @@ function hue(k) {
  * every value is a number): counts and frequencies are heavy-tailed, and a linear
  * scale would paint almost every point the palest colour.
  */
-function gradientPositions(values) {
-  const numeric = values.every((v) => v === '' || Number.isFinite(Number(v)));
+function gradientPositions(values, numeric) {
   const sorted = [...values].sort(numeric ? (x, y) => Number(x) - Number(y) : undefined);
   const span = new Map(); // value -> [first, last] position among all points (ties share the middle)
   sorted.forEach((v, i) => span.set(v, [span.get(v)?.[0] ?? i, i]));
@@ -39,25 +37,25 @@ function gradientPositions(values) {
 /**
  * Base colours, Float32Array n*3.
  * @param {number} n points
- * @param {string[][]|null} rows metadata rows
- * @param {number} col column index, or -1 for one colour
+ * @param {{values: string[], categorical: boolean, numeric: boolean}|null} column
+ *   a metadata column as projector.load describes it, or null for one colour
  * @returns {{rgb: Float32Array, legend: Array<{value: string, color: number[]}>}}
  */
-export function columnColors(n, rows, col) {
+export function columnColors(n, column) {
   const rgb = new Float32Array(n * 3);
   const legend = [];
-  if (!rows || col < 0) {
+  if (!column) {
     for (let i = 0; i < n; i++) rgb.set(BASE, i * 3);
     return { rgb, legend };
   }
-  const values = Array.from({ length: n }, (_, i) => rows[i]?.[col] ?? '');
+  const { values } = column;
   const unique = [...new Set(values)];
-  if (unique.length <= CATEGORY_MAX) {
+  if (column.categorical) {
     const index = new Map(unique.map((v, k) => [v, k]));
     unique.forEach((v, k) => legend.push({ value: v, color: hue(k) }));
     values.forEach((v, i) => rgb.set(hue(index.get(v)), i * 3));
   } else {
-    gradientPositions(values).forEach((t, i) => {
+    gradientPositions(values, column.numeric).forEach((t, i) => {
       const u = 0.15 + 0.85 * t; // the palest end is nearly white: start a little in
       for (let c = 0; c < 3; c++) rgb[i * 3 + c] = LOW[c] + (HIGH[c] - LOW[c]) * u;
     });

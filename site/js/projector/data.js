@@ -2,8 +2,8 @@
  * Getting a dataset into the worker: the built-in examples of data/manifest.json,
  * picked or dropped files (vectors TSV + optional metadata TSV, or a projector
  * config with its files, by URL for the examples and `?config=`). Python parses
- * and validates; this module only finds the files, decodes sprite sheets and keeps
- * the metadata rows for labels and colours.
+ * and validates (labels and colours come from projector.load's columns); this
+ * module only finds the files and decodes sprite sheets.
  */
 import { fetchUrl, siteFile } from '../core/assets.js';
 import { t } from '../core/i18n.js';
@@ -22,23 +22,7 @@ export async function listExamples() {
   }
 }
 
-/** Metadata rows as arrays of strings, without the header row when there is one. */
-export function metadataRows(text, n) {
-  if (text == null) return null;
-  const lines = text.replace(/\r/g, '').split('\n');
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const rows = lines.map((l) => l.split('\t'));
-  return rows.length === n + 1 ? rows.slice(1) : rows;
-}
-
 const baseName = (p) => p.split(/[\\/]/).pop();
-
-/** Does a TSV's first line look like numbers (vectors) rather than labels? */
-async function looksNumeric(file) {
-  const head = await file.slice(0, 4096).text();
-  const first = head.split('\n')[0].trim();
-  return first !== '' && first.split('\t').every((x) => x.trim() !== '' && Number.isFinite(Number(x)));
-}
 
 /** Float32 vectors from a `.bytes` buffer (raw little-endian float32). */
 function bytesToFloats(buf, name) {
@@ -142,7 +126,8 @@ export async function fileParams(client, files, which = 0) {
     return fromConfig(client, await config.text(), config.name, read, which);
   }
   const tsvs = list.filter((f) => !/\.bytes$/i.test(f.name));
-  const numeric = await Promise.all(tsvs.map(looksNumeric));
+  const heads = await Promise.all(tsvs.map((f) => f.slice(0, 4096).text()));
+  const numeric = (await client.call('projector.classify', { heads })).vectors;
   const vectors = tsvs.filter((_, i) => numeric[i]);
   const meta = tsvs.filter((_, i) => !numeric[i]);
   const main = vectors[0] || tsvs.find((f) => !/meta/i.test(f.name)) || tsvs[0];

@@ -7,7 +7,7 @@ import { startPython } from '../core/app.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { Scatter } from '../render/scatter3.js';
 import { attachOrbit } from '../render/orbit.js';
-import { configFromQuery, fileParams, listExamples, loadSprite, metadataRows, urlParams } from './data.js';
+import { configFromQuery, fileParams, listExamples, loadSprite, urlParams } from './data.js';
 import { columnColors, highlight } from './colors.js';
 import { createInspector } from './inspector.js';
 import { createTsne, initPcaChoosers, runCustom, runPca } from './projections.js';
@@ -74,13 +74,10 @@ function addView(app, plot) {
 
 /** The app's colour and label methods (metadata colours, search and selection highlights). */
 function addHighlights(app) {
-  app.label = (i) => {
-    const col = Number($('label-by').value);
-    return app.ds?.rows && col >= 0 ? (app.ds.rows[i]?.[col] ?? String(i)) : String(i);
-  };
+  app.label = (i) => app.ds?.columns[Number($('label-by').value)]?.values[i] ?? String(i);
   app.refreshColors = () => {
     if (!app.ds) return;
-    app.baseColors = columnColors(app.ds.n, app.ds.rows, Number($('color-by').value)).rgb;
+    app.baseColors = columnColors(app.ds.n, app.ds.columns[Number($('color-by').value)] ?? null).rgb;
     app.refreshHighlight();
   };
   app.refreshLabels = () => {
@@ -178,7 +175,7 @@ async function loadDataset(app, getSource, which = 0) {
     const { params } = source;
     const info = await app.client.call('projector.load', params,
       { onProgress: (p) => app.status(t('pj.parsing', { done: p.done ?? '', total: p.total ?? '' })) });
-    app.ds = { ...info, rows: metadataRows(params.metadata, info.n) };
+    app.ds = info;
     app.reload = (k) => loadDataset(app, getSource, k);
     fillTensors(app, source.embeddings, which);
     app.isolated = null;
