@@ -40,7 +40,7 @@ SKLEARN_JS = "async ([b64, n, d, maxIter]) => {" + JS_HELPERS + """
   const client = window.nnlab.client;
   await client.load(['scikit-learn']);
   const t0 = performance.now();
-  const res = await client.call('diag.sklearn_tsne',
+  const res = await client.call('bench.sklearn_tsne',
     {data: {dtype: 'float32', shape: [n, d], data: b64ToF32(b64)}, perplexity: 30, seed: 0, max_iter: maxIter});
   return {seconds: res.seconds, wall_s: (performance.now() - t0) / 1000, n_iter: res.n_iter,
           version: res.sklearn, pos: f32ToB64(res.embedding.data)};
@@ -94,7 +94,7 @@ def unb64(s, dims=2):
 
 def open_page(browser, url, name="projector"):
     page = browser.new_page()
-    page.goto(f"{url}{name}.html")
+    page.goto(f"{url}{name}.html?handlers=bench")
     page.wait_for_selector('body[data-status="ready"]', timeout=180_000)
     return page
 
@@ -106,7 +106,7 @@ def tsne(page, X, max_iter, every, budget_ms):
 
 
 def sklearn_tsne(page, X, max_iter):
-    """sklearn's TSNE in the worker (diag.sklearn_tsne): {seconds, wall_s, n_iter, version, embedding}."""
+    """sklearn's TSNE in the worker (bench.sklearn_tsne): {seconds, wall_s, n_iter, version, embedding}."""
     out = page.evaluate(SKLEARN_JS, [b64(X), len(X), X.shape[1], max_iter])
     out["embedding"] = unb64(out.pop("pos"))
     return out

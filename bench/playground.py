@@ -7,7 +7,7 @@ For each network it prints
   heatmap, losses, drawing: the full frame), measured by the epoch counter;
 - fast epochs/s: the page in fast mode (many epochs per frame);
 - native frame ms / epochs/s: Trainer.step(1) + snapshot(heatmaps) and step(200) in CPython;
-- the engine alone in the page's worker (diag.playground_timing): one epoch, the loss
+- the engine alone in the page's worker (bench.playground_timing): one epoch, the loss
   readouts, the 50 x 50 heatmaps, the whole step handler, and training epochs/s;
 and the browser/native ratios. Set OMP_NUM_THREADS=1 for a fair native figure.
 """
@@ -70,9 +70,9 @@ def measure_page(page, url, seconds, fast):
 
 
 def measure_worker(page, features, shape, dataset):
-    """The engine alone in the page's worker (diag.playground_timing), while the page is idle."""
+    """The engine alone in the page's worker (bench.playground_timing), while the page is idle."""
     config = dict(dataset=dataset, features=features, networkShape=shape, seed=1)
-    return page.evaluate("(config) => window.nnlab.client.call('diag.playground_timing', {config})", config)
+    return page.evaluate("(config) => window.nnlab.client.call('bench.playground_timing', {config})", config)
 
 
 def main():
@@ -87,7 +87,7 @@ def main():
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         for name, (hash_, features, shape, dataset) in CASES.items():
-            url = f"{base}playground.html#{hash_}&seed=1"
+            url = f"{base}playground.html?handlers=bench#{hash_}&seed=1"
             fps = measure_page(page, url, args.seconds, fast=False)
             fast = measure_page(page, url, args.seconds, fast=True)
             worker = measure_worker(page, features, shape, dataset)

@@ -17,7 +17,7 @@ For each size N it prints one block:
   max_iter = --max-iter, random_state 0) in this process: "done s" = fit_transform wall time,
   "(it)" = iterations it ran, "T" = trustworthiness of its result.
 - ``sklearn in page``: the same TSNE in the projector page's worker (Pyodide's scikit-learn, through
-  the diag.sklearn_tsne request), for N <= --sklearn-page-max only (10,000 takes minutes);
+  the bench.sklearn_tsne request), for N <= --sklearn-page-max only (10,000 takes minutes);
   "done s" is the fit time measured in the worker (package loading and transfer excluded).
 - ``ours native``: nnlab.projector's service (projector.tsne.start, then projector.tsne.step with
   a 30 ms budget, as the page asks each frame) in CPython, to --max-iter iterations.

@@ -1,4 +1,4 @@
-"""diag.sklearn_tsne (the benchmark's reference t-SNE) through the real handler table."""
+"""bench.sklearn_tsne (the benchmark's reference t-SNE) through the bench table, which pages serve only when asked."""
 
 import numpy as np
 import pytest
@@ -20,18 +20,20 @@ def call(server, type_, params, msg_id=1):
 def test_sklearn_tsne_handler():
     rng = np.random.default_rng(0)
     X = (rng.normal(size=(3, 8)) * 8)[np.arange(60) % 3] + rng.normal(size=(60, 8))
-    server = api.make_server()
-    [reply] = call(server, "diag.sklearn_tsne", {"data": X.astype(np.float32), "perplexity": 5, "max_iter": 250})
+    [unknown] = call(api.make_server(), "bench.sklearn_tsne", {"data": X})  # not in the table pages serve
+    assert unknown["type"] == "error" and "bench.sklearn_tsne" in unknown["data"]["message"]
+    server = api.make_server(["bench"])
+    [reply] = call(server, "bench.sklearn_tsne", {"data": X.astype(np.float32), "perplexity": 5, "max_iter": 250})
     assert reply["type"] == "result", reply
     out = decode(reply["data"])
     assert out["embedding"].shape == (60, 2) and out["embedding"].dtype == np.float32
     assert out["seconds"] > 0 and 0 < out["n_iter"] <= 250 and np.isfinite(out["kl"])
-    [err] = call(server, "diag.sklearn_tsne", {"data": X[:3]}, msg_id=2)
+    [err] = call(server, "bench.sklearn_tsne", {"data": X[:3]}, msg_id=2)
     assert err["type"] == "error" and "4 <= N" in err["data"]["message"]
 
 
 @pytest.mark.parametrize("bad", [np.zeros(10), np.zeros((30_000, 2))])
 def test_sklearn_tsne_rejects_shapes(bad):
-    from nnlab import diag
+    from nnlab import benchmarks
     with pytest.raises(ValueError, match="data must be"):
-        diag.sklearn_tsne(None, bad)
+        benchmarks.sklearn_tsne(None, bad)

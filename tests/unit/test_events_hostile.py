@@ -167,10 +167,10 @@ def test_a_plugin_tensor_that_does_not_fit_its_plugin_is_skipped_with_a_warning(
 @pytest.mark.parametrize("path", ["fast", "protobuf"])
 def test_values_past_the_most_a_record_can_order_are_skipped_with_a_warning(tmp_path, monkeypatch, path):
     """Order keys hold MAX_VALUES values per record (2**20; made small here to keep the test quick)."""
-    from nnlab.events import fastpath, slow
+    from nnlab.events import protobuf_decode, scalars
     most = 1000
-    monkeypatch.setattr(fastpath, "MAX_VALUES", most)
-    monkeypatch.setattr(slow, "MAX_VALUES", most)
+    monkeypatch.setattr(scalars, "MAX_VALUES", most)
+    monkeypatch.setattr(protobuf_decode, "MAX_VALUES", most)
     summary = len_field(1, value(b"a", 1.0)) * most + len_field(1, value(b"a", 2.0)) * 3
     # a log_message before the summary (the oneof's last field wins) sends the record to protobuf
     other = len_field(6, b"\x12\x02hi") if path == "protobuf" else b""

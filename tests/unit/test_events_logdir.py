@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlab.events import KINDS, LogdirReader, fastpath, find_event_files, read_files, read_logdir
+from nnlab.events import KINDS, LogdirReader, find_event_files, read_files, read_logdir, scalars
 from nnlab.events.proto import event_pb2, summary_pb2, tensor_pb2
 from nnlab.events.records import encode
 
@@ -67,15 +67,15 @@ def test_read_files_equals_read_logdir(writer):
 @pytest.mark.parametrize("writer", WRITERS)
 def test_fast_path_and_protobuf_path_agree(writer, monkeypatch):
     fast = snapshot(read_files(load_bytes(FIXTURES / writer)))
-    real = fastpath.decode
+    real = scalars.decode
 
     def everything_slow(arr, starts, lengths):
         fb = real(arr, starts, lengths)
         none = np.zeros(0, np.int64)
-        return fastpath.FastBatch(fb.wall_time, fb.step, np.arange(starts.size), none, none, none, none,
+        return scalars.FastBatch(fb.wall_time, fb.step, np.arange(starts.size), none, none, none, none,
                                   np.zeros(0, np.int8), np.zeros(0), np.zeros((0, 4), np.int64), [], [])
 
-    monkeypatch.setattr(fastpath, "decode", everything_slow)
+    monkeypatch.setattr(scalars, "decode", everything_slow)
     assert snapshot(read_files(load_bytes(FIXTURES / writer))) == fast
 
 
@@ -120,7 +120,7 @@ def test_tricky_scalars_fast_and_slow(monkeypatch):
     assert logs.tags(".")["tensors"] == ["old"]  # a tag-less tensor is filed under its node_name
     assert len(logs.warnings) == 1 and "summary value" in logs.warnings[0]
     fast = snapshot(logs)
-    monkeypatch.setattr(fastpath, "decode", lambda a, s, n: fastpath.FastBatch(
+    monkeypatch.setattr(scalars, "decode", lambda a, s, n: scalars.FastBatch(
         np.zeros(s.size), np.zeros(s.size, np.int64), np.arange(s.size), *[np.zeros(0, np.int64)] * 4,
         np.zeros(0, np.int8), np.zeros(0), np.zeros((0, 4), np.int64), [], []))
     assert snapshot(read_files({"events.out.tfevents.1": blob})) == fast
@@ -201,7 +201,7 @@ def test_event_file_names():
 
 def test_metadata_read_without_protobuf_matches_protobuf():
     from nnlab.events.decode import metadata_info
-    from nnlab.events.slow import parse_metadata
+    from nnlab.events.protobuf_decode import parse_metadata
     meta = summary_pb2.SummaryMetadata(display_name="D", summary_description="caf\u00e9", data_class=1)
     meta.plugin_data.plugin_name = "scalars"
     meta.plugin_data.content = b"\x00\xff"

@@ -12,16 +12,17 @@ so it runs in the browser's Pyodide worker as well as in CPython.
 
 Layers, bottom up: `crc`, `records` and `tails` (TFRecord framing and CRC32C, vectorised;
 incomplete records and lying headers), `wire`,
-`templates` and `fastpath` (scalar records decoded with numpy), `decode` and
-`slow` (everything else through the generated protobuf classes in `proto`,
-imported only when needed), `store` (per file, and a run's series on demand),
+`scalar_layouts` and `scalars` (scalar records decoded with numpy), `decode`,
+`items` and `protobuf_decode` (everything else through the generated protobuf classes
+in `proto`, imported only when needed), `store` (per file, and a run's series on demand),
 `discover` and `logdir` (the public reader), `export` (CSV).
 """
 
 from .discover import find_event_files, is_event_file, run_of
 from .export import scalars_csv, write_scalars_csv
 from .logdir import LogdirReader, read_files, read_logdir
-from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series, StepStats,
+from .stepstats import StepStats
+from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series,
                      SummaryInfo, Tensor, Text)
 
 __all__ = [

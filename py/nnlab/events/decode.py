@@ -1,67 +1,21 @@
-"""Records -> typed items: the numpy fast path for scalars, protobuf for the rest.
+"""Records -> typed items: scalars decoded with numpy (`scalars`), the rest with protobuf
+(`protobuf_decode`, imported only when a batch needs it).
 
 Every item carries an order key ``record << 20 | position in the Summary`` so
 items from both paths interleave exactly as they were written.
 """
 
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
 
-from . import fastpath
+from . import scalars
+from .items import Items, first_meta
 from .records import HEADER
 from .values import SummaryInfo
 from .wire import LEN, VARINT, tokenize
 
-VALUE_BITS = fastpath.VALUE_BITS  # order = record << VALUE_BITS | value index
-SIMPLE, TENSOR_F32, TENSOR_F64 = fastpath.SIMPLE, fastpath.TENSOR_F32, fastpath.TENSOR_F64
-
-
-@dataclass
-class Items:
-    """What one batch of records of one file holds.
-
-    Attributes
-    ----------
-    num_order, num_step : (m,) int64
-    num_tag : (m,) int64
-        Index into `tags`.
-    num_wall, num_value : (m,) float64
-    num_source : (m,) int8
-        SIMPLE (simple_value), TENSOR_F32 or TENSOR_F64 (a scalar tensor:
-        a scalar only if its tag's plugin is "scalars").
-    tags : list of str
-    objects : list of (order, tag, step, wall_time, payload, offset)
-        Payload: Histogram, Image, Audio, GraphData, RunMetadata, or Tensor
-        (to be interpreted by its tag's plugin); offset of its record in the
-        batch (for warnings about it).
-    metadata : dict of str to (order, SummaryInfo)
-        The first SummaryMetadata of each tag in this batch.
-    errors : list of (offset, str)
-        Records or values (offset of the record, relative to the batch) that were skipped.
-    renamed : dict of str to int
-        Tags that were not valid UTF-8, by the name they are shown under: offset
-        of the first record holding one.
-    """
-
-    num_order: np.ndarray
-    num_tag: np.ndarray
-    num_step: np.ndarray
-    num_wall: np.ndarray
-    num_value: np.ndarray
-    num_source: np.ndarray
-    tags: list
-    objects: list = field(default_factory=list)
-    metadata: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)
-    renamed: dict = field(default_factory=dict)
-
-
-def first_meta(metadata, tag, order, info):
-    """Keep `info` as the tag's metadata if it comes before what `metadata` holds for it."""
-    if tag not in metadata or order < metadata[tag][0]:
-        metadata[tag] = (order, info)
+VALUE_BITS = scalars.VALUE_BITS  # order = record << VALUE_BITS | value index
 
 
 _META_FIELDS = MappingProxyType({(1, LEN): "plugin_data", (2, LEN): "display_name",
@@ -109,7 +63,7 @@ def _infos(metas):
     """SummaryInfo of each serialized SummaryMetadata, or the reason it can't be read (a str)."""
     infos = [metadata_info(m) for m in metas]
     if any(info is None for info in infos):  # unusual bytes: let protobuf read them
-        from .slow import try_parse_metadata
+        from .protobuf_decode import try_parse_metadata
         infos = [info or try_parse_metadata(m) for info, m in zip(infos, metas)]
     return infos
 
@@ -155,9 +109,9 @@ def decode_batch(arr, starts, lengths, first_record=0):
     -------
     Items
     """
-    fb = fastpath.decode(arr, starts, lengths)
+    fb = scalars.decode(arr, starts, lengths)
     items = _fast_items(fb, first_record, starts)
     if fb.slow_values.size or fb.slow_records.size:
-        from .slow import decode_slow
+        from .protobuf_decode import decode_slow
         items = decode_slow(items, fb, arr, starts, lengths, first_record)
     return items

@@ -140,6 +140,11 @@ class LogdirReader:
         return {p: f.tail for p, f in self._files.items() if f.tail}
 
     @property
+    def records(self):
+        """Complete records read so far over all files (the page shows it as progress)."""
+        return sum(f.records for f in self._files.values())
+
+    @property
     def offsets(self):
         """dict of str to int: per file, the offset where its complete records end."""
         return {p: f.offset for p, f in self._files.items()}

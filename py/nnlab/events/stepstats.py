@@ -1,14 +1,57 @@
 """StepStats (per-node timings and memory of one traced step) as arrays over nodes."""
 
-import numpy as np
+from dataclasses import dataclass, field
 
-from .values import StepStats
+import numpy as np
 
 _TIMES = ("all_start_micros", "op_start_rel_micros", "op_end_rel_micros", "all_end_rel_micros")
 _NANOS = ("all_start_nanos", "op_start_rel_nanos", "op_end_rel_nanos", "all_end_rel_nanos")
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 _COLUMNS = _TIMES + ("total_bytes", "peak_bytes", "live_bytes", "temp_memory_size",
                      "persistent_memory_size", "output_bytes", "thread_id")
+
+
+
+@dataclass
+class StepStats:
+    """Per-node execution statistics of one traced step, as arrays over nodes.
+
+    Attributes
+    ----------
+    devices : list of str
+    device : (n,) int64
+        Index into `devices` of each node's device.
+    node_name : list of str
+    all_start_micros, op_start_rel_micros, op_end_rel_micros, all_end_rel_micros : (n,) int64
+        Start time, and times relative to it (from the *_nanos fields when
+        only those are filled).
+    total_bytes, peak_bytes, live_bytes : (n,) int64
+        Over the node's allocators (``memory``): the sum of the positive
+        total_bytes (what TensorBoard shows), the largest peak, the sum of live.
+    temp_memory_size, persistent_memory_size : (n,) int64
+        From ``memory_stats``.
+    output_bytes : (n,) int64
+        Allocated bytes of the node's outputs.
+    thread_id : (n,) int64
+    warnings : list of str
+        Values that did not fit int64 (each clipped to its range), naming the node.
+    """
+
+    devices: list
+    device: np.ndarray
+    node_name: list
+    all_start_micros: np.ndarray
+    op_start_rel_micros: np.ndarray
+    op_end_rel_micros: np.ndarray
+    all_end_rel_micros: np.ndarray
+    total_bytes: np.ndarray
+    peak_bytes: np.ndarray
+    live_bytes: np.ndarray
+    temp_memory_size: np.ndarray
+    persistent_memory_size: np.ndarray
+    output_bytes: np.ndarray
+    thread_id: np.ndarray
+    warnings: list = field(default_factory=list)
 
 
 def _node_row(node):

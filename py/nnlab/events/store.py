@@ -10,7 +10,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .decode import SIMPLE, TENSOR_F64, VALUE_BITS, decode_batch
+from .decode import decode_batch
+from .scalars import SIMPLE, TENSOR_F64, VALUE_BITS
 from .records import frame, incomplete_tail
 from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series, Tensor,
                      Text)

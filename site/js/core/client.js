@@ -90,10 +90,14 @@ export class PythonClient {
     return files;
   }
 
-  /** Load Pyodide, numpy and nnlab; onProgress gets {stage}. Resolves with versions. */
+  /**
+   * Load Pyodide, numpy and nnlab; onProgress gets {stage}. Resolves with versions.
+   * A page opened with `?handlers=bench` also serves the benchmarks' requests (nnlab.benchmarks).
+   */
   init(onProgress, packages = []) {
+    const handlers = new URLSearchParams(location.search).getAll('handlers');
     this.ready = this.ready || this.offlineFiles(['numpy', ...packages], true)
-      .then((files) => this.call('init', { packages, offline: OFFLINE, files }, { onProgress }));
+      .then((files) => this.call('init', { packages, offline: OFFLINE, files, handlers }, { onProgress }));
     return this.ready;
   }
 

@@ -7,12 +7,13 @@
  *   - error data: {message, type, traceback} (type is the Python exception class).
  *
  * Types the worker answers itself: 'init' (load Pyodide, numpy and nnlab; params
- * {packages, offline, files}; progress data {stage: 'runtime' | 'numpy' | 'nnlab'}),
+ * {packages, offline, files, handlers}; progress data {stage: 'runtime' | 'numpy' | 'nnlab'};
+ * handlers: names of extra tables of nnlab.api.EXTRA_TABLES, e.g. ['bench']),
  * 'load' (params {packages: [...], files}, e.g. scikit-learn, loaded only by pages
  * that need it). From a folder (offline: true) `files` carries the wrapped files
  * they need, path -> string (assets.js); served, it is absent. 'cancel' (params {id})
  * stops a running call, whose promise then rejects with type 'Cancelled'.
- * Every other type goes to nnlab.api.HANDLERS.
+ * Every other type goes to nnlab.api.HANDLERS (plus the extra tables asked for).
  *
  * N-d arrays travel as {$nd: dtype, shape, data: TypedArray}; the client hands
  * them out as {dtype, shape, data}.

@@ -82,7 +82,7 @@ async function boot(id, params) {
   if (!res.ok) throw new Error(`nnlab.zip: HTTP ${res.status}`);
   pyodide.unpackArchive(await res.arrayBuffer(), 'zip', { extractDir: PKG_DIR });
   pyodide.pyimport('sys').path.insert(0, PKG_DIR);
-  const server = pyodide.pyimport('nnlab.api').make_server();
+  const server = pyodide.pyimport('nnlab.api').make_server(params.handlers || []); // extra tables, e.g. 'bench'
   runtime = { pyodide, server };
   return pyodide.pyimport('nnlab.diag').versions(null).toJs({ dict_converter: Object.fromEntries });
 }

@@ -7,7 +7,7 @@ A scalar record is, field after field::
 
 Checking those bytes for every record at once takes a few gathers, against
 a dozen generic field-by-field passes; a record that differs in any byte
-goes the generic way (`fastpath`), which reads the same bytes to the same
+goes the generic way (`scalars`), which reads the same bytes to the same
 values, only more slowly.
 """
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import templates
+from . import scalar_layouts
 from .records import HEADER
 from .spans import unique_spans
 from .wire import FIXED32, FIXED64, LEN, VARINT, read_fixed, tokenize
@@ -259,7 +259,7 @@ def decode(arr, starts, lengths):
     FastBatch
     """
     ends = starts + lengths
-    m = templates.match(arr, starts, ends)
+    m = scalar_layouts.match(arr, starts, ends)
     wall, step, slow_rec = m.wall_time, m.step, np.zeros(starts.size, dtype=bool)
     rest = np.flatnonzero(~m.ok)
     span = np.full((starts.size, 2), -1, dtype=np.int64)

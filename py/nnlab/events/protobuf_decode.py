@@ -7,8 +7,8 @@ loads the protobuf runtime (about a second to import in the browser).
 import numpy as np
 from google.protobuf.message import DecodeError
 
-from .decode import SIMPLE, TENSOR_F32, TENSOR_F64, VALUE_BITS, first_meta
-from .fastpath import MAX_VALUES
+from .items import first_meta
+from .scalars import MAX_VALUES, SIMPLE, TENSOR_F32, TENSOR_F64, VALUE_BITS
 from .proto import event_pb2, summary_pb2
 from .screen import check_event, check_value
 from .tensors import dtype_name, to_array
