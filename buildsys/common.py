@@ -1,6 +1,8 @@
 """Paths, stage reporting and the one error type every stage raises."""
 
+import functools
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -87,3 +89,17 @@ def run(cmd, stage, hint, **kw):
 
 def python_tag():
     return f"py{sys.version_info.major}{sys.version_info.minor}"
+
+
+@functools.cache
+def _event_rules():
+    """py/nnlab/events/discover.py loaded by itself: the build's Python has no numpy for the package."""
+    spec = importlib.util.spec_from_file_location("nnlab_event_rules", ROOT / "py" / "nnlab" / "events" / "discover.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def is_event_file(name):
+    """nnlab.events.discover.is_event_file: the one rule for what an event file is."""
+    return _event_rules().is_event_file(name)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import env
 from .assemble import mirror_tree
-from .common import ROOT, BuildError, Stage, cache_dir, python_tag, sha256_text
+from .common import ROOT, BuildError, Stage, cache_dir, is_event_file, python_tag, sha256_text
 
 REQUIREMENTS = ROOT / "requirements-examples.txt"
 SOURCES = ROOT / "py" / "nnlab" / "examples"
@@ -109,7 +109,7 @@ def manifest_entry(name, folder):
     logdir = folder / entry["logdir"]
     # A static host cannot list folders: name the event files so the Board can fetch them.
     entry["event_files"] = sorted(p.relative_to(logdir).as_posix() for p in logdir.rglob("*")
-                                  if p.is_file() and "tfevents" in p.name)
+                                  if p.is_file() and is_event_file(p.name))
     for key in ("logdir", "projector", "image"):
         entry[key] = f"{name}/{entry[key]}" if entry.get(key) else None
     return entry

@@ -22,6 +22,8 @@ import threading
 import urllib.parse
 from pathlib import Path
 
+from .common import is_event_file
+
 MIME = {
     ".wasm": "application/wasm",
     ".mjs": "text/javascript",
@@ -35,7 +37,6 @@ MIME = {
 
 
 LOGDIR_PREFIX = "/logdir/"
-EVENT_MARK = "tfevents"
 # At most 18 digits: a longer number is past any file's end anyway, and int() of a huge digit
 # string is slow (and refused past 4300 digits).
 RANGE = re.compile(r"bytes=(?:(\d{1,18})-(\d{0,18})|-(\d{1,18}))")
@@ -85,7 +86,7 @@ def logdir_index(logdir):
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
             rel = Path(full).relative_to(logdir).as_posix()
-            found = _servable(logdir, full) if EVENT_MARK in name and _urlsafe(rel) else None
+            found = _servable(logdir, full) if is_event_file(name) and _urlsafe(rel) else None
             if found:
                 out.append({"path": rel, "size": found[1].st_size, "mtime": found[1].st_mtime})
     return out
@@ -98,7 +99,7 @@ def resolve_event_file(logdir, rel):
     real (not symlinked) folders on the way, and a readable regular file inside `logdir` at the end.
     """
     parts = rel.split("/")
-    if not _urlsafe(rel) or EVENT_MARK not in parts[-1] or any(
+    if not _urlsafe(rel) or not is_event_file(parts[-1]) or any(
             p in ("", ".", "..") or os.sep in p or (os.altsep and os.altsep in p) for p in parts):
         return None
     folder = logdir

@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from ..events import KINDS, LogdirReader
+from ..events import KINDS, LogdirReader, is_event_file
 from . import histograms as hist
 from .graph import graph_view, step_stats_by_node
 from .smoothing import DEFAULT_WEIGHT, smooth
@@ -30,6 +30,11 @@ def _bytes(data):
     if isinstance(data, np.ndarray):
         return data.astype(np.uint8, copy=False).tobytes()
     return bytes(data)
+
+
+def event_files(ctx, paths):
+    """Which of `paths` (a picked folder's files, or a server's index) are event files, in order."""
+    return {"paths": [p for p in paths if is_event_file(p)]}
 
 
 def reset(ctx):
@@ -191,6 +196,7 @@ def _node_stats(reader, run, tag):
 
 
 HANDLERS = {
+    "board.event_files": event_files,
     "board.reset": reset,
     "board.feed": feed,
     "board.summary": summary,

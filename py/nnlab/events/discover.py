@@ -1,4 +1,7 @@
-"""Finding event files and naming runs (shared by the disk and in-memory readers)."""
+"""Finding event files and naming runs (shared by the disk and in-memory readers).
+
+Standard library only: the build (buildsys.common.is_event_file) loads this file by itself.
+"""
 
 import os
 import posixpath

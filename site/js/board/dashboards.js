@@ -4,7 +4,8 @@
  * the view changes (view.token).
  */
 import { t } from '../core/i18n.js';
-import { el, f64, natural, userRegex } from './dom.js';
+import { el } from '../core/dom.js';
+import { f64, natural, userRegex } from './dom.js';
 import { histogramCard, modeSelect } from './dists.js';
 import { renderGraph } from './graph.js';
 import { audioCards, errorCard, imageCards, stampSteps, textCard } from './media.js';

@@ -1,30 +1,10 @@
 /**
- * Small DOM and data helpers of the Board. Data strings (tags, runs, text)
- * only ever reach the page through textContent.
+ * Small DOM and data helpers of the Board (site-wide ones are in core/dom.js).
+ * Data strings (tags, runs, text) only ever reach the page through textContent.
  */
 
 /** TensorBoard's run palette (webapp/util/colors.ts), by run index. */
 export const PALETTE = ['#425066', '#12b5cb', '#e52592', '#f9ab00', '#9334e6', '#7cb342', '#e8710a'];
-
-/**
- * Create an element.
- * @param {string} tag
- * @param {object} [attrs] attributes; `text` sets textContent, `on*` add listeners, `dataset` an object
- * @param {Array<Node|string>} [children]
- * @returns {HTMLElement}
- */
-export function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  node.append(...children);
-  return node;
-}
 
 /** A case-insensitive RegExp from user input, or null when it is empty or invalid (TensorBoard ignores those). */
 export function userRegex(text) {
@@ -34,16 +14,6 @@ export function userRegex(text) {
   } catch {
     return null;
   }
-}
-
-/** Offer `text` as a file download. */
-export function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = el('a', { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A file-name-safe form of a run or tag. */

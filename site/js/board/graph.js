@@ -6,7 +6,8 @@
  */
 import { t } from '../core/i18n.js';
 import { drawGraph } from '../render/graphview.js';
-import { PALETTE, el, fmt, userRegex } from './dom.js';
+import { el } from '../core/dom.js';
+import { PALETTE, fmt, userRegex } from './dom.js';
 
 const COLORS = ['structure', 'device', 'time', 'memory'];
 

@@ -6,7 +6,7 @@
 import { startPython } from '../core/app.js';
 import { OFFLINE, siteFile } from '../core/assets.js';
 import { onLangChange, t } from '../core/i18n.js';
-import { el } from './dom.js';
+import { el } from '../core/dom.js';
 import { renderDashboard, TABS } from './dashboards.js';
 import { renderRuns, runColors, visibleRuns } from './runs.js';
 import { ScalarsDashboard } from './scalars.js';

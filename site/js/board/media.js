@@ -4,7 +4,8 @@
  * from the encoded bytes Python hands over.
  */
 import { t } from '../core/i18n.js';
-import { digest, el } from './dom.js';
+import { el } from '../core/dom.js';
+import { digest } from './dom.js';
 
 const runLabel = (run) => (run === '.' ? t('board.rootRun') : run);
 

@@ -4,7 +4,8 @@
  * `state.runFilter`, then calls `onChange()`.
  */
 import { t } from '../core/i18n.js';
-import { PALETTE, el, userRegex } from './dom.js';
+import { el } from '../core/dom.js';
+import { PALETTE, userRegex } from './dom.js';
 
 /** Colour of each run: TensorBoard's palette by the run's index among all runs. */
 export function runColors(runs) {

@@ -4,7 +4,8 @@
  */
 import { t } from '../core/i18n.js';
 import { drawLines, frame, nearest } from '../render/scalarchart.js';
-import { clock, digest, download, duration, el, fmt, frameScheduler, safeName } from './dom.js';
+import { download, el } from '../core/dom.js';
+import { clock, digest, duration, fmt, frameScheduler, safeName } from './dom.js';
 
 /** The x values of a series for an axis mode ('step' | 'relative' | 'wall'). */
 export function xValues(s, axis) {

@@ -4,7 +4,8 @@
  * grouped by the tag's prefix. Smoothing runs in Python (board.smooth).
  */
 import { t } from '../core/i18n.js';
-import { el, f64, natural, userRegex } from './dom.js';
+import { el } from '../core/dom.js';
+import { f64, natural, userRegex } from './dom.js';
 import { ScalarCard } from './scalarcard.js';
 
 /** Group name of a tag: the part before the first '/' (or '/' or '_' when splitting on underscores). */

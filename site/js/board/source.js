@@ -10,10 +10,6 @@
 import { OFFLINE, siteFile } from '../core/assets.js';
 
 const SLICE = 4 << 20; // bytes per board.feed call: one short, uninterruptible chunk in the worker
-const EVENT_MARK = 'tfevents';
-
-/** Whether a path names an event file (TensorBoard: the basename contains "tfevents"). */
-export const isEventFile = (path) => (path.split('/').pop() || '').includes(EVENT_MARK);
 
 function logdirUrl(path) {
   return `logdir/${path.split('/').map(encodeURIComponent).join('/')}`;
@@ -130,9 +126,16 @@ export class LogSource {
     } while (at < bytes.length);
   }
 
+  /** The entries ({path, ...}) whose path names an event file: Python's rule (nnlab.events.discover). */
+  async eventFiles(entries) {
+    const { paths } = await this.client.call('board.event_files', { paths: entries.map((f) => f.path) });
+    const keep = new Set(paths);
+    return entries.filter((f) => keep.has(f.path));
+  }
+
   /** Read from the server what is new since the last read; the first call reads everything. */
   async readServer(index) {
-    const list = (index || (await serverIndex()) || []).filter((f) => isEventFile(f.path));
+    const list = await this.eventFiles(index || (await serverIndex()) || []);
     const todo = list.filter((f) => f.size > (this.sent.get(f.path) || 0) || !this.sent.has(f.path));
     const state = { file: 0, files: todo.length, bytes: 0, total: todo.reduce((s, f) => s + f.size - (this.sent.get(f.path) || 0), 0) };
     this.failed = [];
@@ -164,7 +167,7 @@ export class LogSource {
 
   /** Read picked or dropped files ([{path, file}]); returns how many event files there were. */
   async readFiles(files) {
-    const events = files.filter((f) => isEventFile(f.path));
+    const events = await this.eventFiles(files);
     this.ignored = files.length - events.length;
     const state = { file: 0, files: events.length, bytes: 0, total: events.reduce((s, f) => s + f.file.size, 0) };
     this.failed = [];

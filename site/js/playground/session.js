@@ -3,6 +3,7 @@
  * drives it. At most two requests in flight; each reply is drawn once; replies
  * that belong to a network since replaced (after Reset) are dropped.
  */
+import { download } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 import { seedNumber, trainerConfig } from './state.js';
 
@@ -204,12 +205,7 @@ export class Session {
   async export(format) {
     const out = await this.py.call('playground.export', { format });
     const type = format === 'json' ? 'application/json' : 'text/x-python';
-    const url = URL.createObjectURL(new Blob([out.text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = out.filename;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    download(out.filename, out.text, type);
     return out;
   }
 }

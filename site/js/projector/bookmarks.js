@@ -3,7 +3,7 @@
  * selection, camera, colour and label columns) and a TSV export of the
  * projected coordinates.
  */
-import { download } from '../board/dom.js';
+import { download } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 
 const $ = (sel) => document.querySelector(`[data-testid="${sel}"]`);
