@@ -135,7 +135,8 @@ export class LogSource {
 
   /** Read from the server what is new since the last read; the first call reads everything. */
   async readServer(index) {
-    const list = await this.eventFiles(index || (await serverIndex()) || []);
+    // serve.py lists only event files, by the same Python rule: no round trip per reload to filter again
+    const list = index || (await serverIndex()) || [];
     const todo = list.filter((f) => f.size > (this.sent.get(f.path) || 0) || !this.sent.has(f.path));
     const state = { file: 0, files: todo.length, bytes: 0, total: todo.reduce((s, f) => s + f.size - (this.sent.get(f.path) || 0), 0) };
     this.failed = [];
