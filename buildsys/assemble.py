@@ -6,12 +6,14 @@ import zipfile
 from pathlib import Path
 
 from . import pyodide
-from .common import ROOT, SITE_OUT, Stage, sha256_text
+from .common import ROOT, SITE_OUT, Stage, package_module, sha256_text
 
 SITE_SRC = ROOT / "site"
 PY_SRC = ROOT / "py"
 # Folders of build/site that other stages own; the mirror of site/ leaves them alone.
-GENERATED = {"pyodide", "data", "nnlab.zip", "build-info.json", "vendor", "bundle", "offline"}
+GENERATED = {"pyodide", "data", "nnlab.zip", "build-info.json", "vendor", "bundle", "offline", "generated"}
+# Modules the build writes from Python's single definitions (build/site/generated/ name -> writer).
+GENERATED_MODULES = {"playground-schema.js": lambda: package_module("playground/schema.py").schema_module()}
 # npm files the pages load as they are (node_modules path -> build/site/vendor/ name), pinned in package-lock.json.
 VENDOR = {"@dagrejs/dagre/dist/dagre.min.js": "dagre.min.js", "@dagrejs/dagre/LICENSE": "dagre-LICENSE",
           "three/build/three.module.js": "three.module.js", "three/build/three.core.js": "three.core.js",
@@ -35,6 +37,18 @@ def mirror_tree(src, dest, keep=()):
         else:
             copied += pyodide.copy_if_changed(item, target)
     return copied
+
+
+def write_generated(folder):
+    """Write GENERATED_MODULES into `folder` (only those whose text changed); returns how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for name, make in GENERATED_MODULES.items():
+        target, text = folder / name, make()
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+            changed += 1
+    return changed
 
 
 def python_files():
@@ -64,6 +78,8 @@ def build_site(node_modules, pip_python):
     with Stage("site") as st:
         n = mirror_tree(SITE_SRC, SITE_OUT, keep=GENERATED | {"nnlab.sha256"})
         st.note(f"{n} changed file(s) from site/")
+        n = write_generated(SITE_OUT / "generated")
+        st.note(f"{n} changed of {len(GENERATED_MODULES)} generated module(s)")
     with Stage("vendor") as st:
         (SITE_OUT / "vendor").mkdir(parents=True, exist_ok=True)
         n = sum(pyodide.copy_if_changed(Path(node_modules) / src, SITE_OUT / "vendor" / name) for src, name in VENDOR.items())

@@ -92,9 +92,10 @@ def python_tag():
 
 
 @functools.cache
-def _event_rules():
-    """py/nnlab/events/discover.py loaded by itself: the build's Python has no numpy for the package."""
-    spec = importlib.util.spec_from_file_location("nnlab_event_rules", ROOT / "py" / "nnlab" / "events" / "discover.py")
+def package_module(rel):
+    """A stdlib-only module of py/nnlab (`rel`, e.g. "events/discover.py") loaded by itself:
+    the build's Python has no numpy for the package."""
+    spec = importlib.util.spec_from_file_location("nnlab_" + rel.replace("/", "_")[:-3], ROOT / "py" / "nnlab" / rel)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -102,4 +103,4 @@ def _event_rules():
 
 def is_event_file(name):
     """nnlab.events.discover.is_event_file: the one rule for what an event file is."""
-    return _event_rules().is_event_file(name)
+    return package_module("events/discover.py").is_event_file(name)

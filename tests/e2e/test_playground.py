@@ -182,7 +182,7 @@ def test_editing_a_weight_changes_the_output(page, site_url):
 def test_full_state_url_restores_the_experiment(page, site_url):
     state = ("activation=relu&regularization=L2&batchSize=23&dataset=gauss&regDataset=reg-plane&mcDataset=blobs"
              "&learningRate=0.3&regularizationRate=0.01&noise=35&networkShape=5,3,1&seed=42&showTestData=true"
-             "&discretize=true&percTrainData=70&problem=classification&loss=square&x=true&y=false&xSquared=true"
+             "&discretize=true&percTrainData=70&problem=classification&loss=square&initZero=true&x=true&y=false&xSquared=true"
              "&ySquared=false&xTimesY=true&sinX=false&sinY=true")
     open_playground(page, site_url, state)
     assert page.evaluate("location.hash") == "#" + state

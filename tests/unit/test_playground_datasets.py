@@ -6,7 +6,7 @@ import pytest
 from nnlab.playground.datasets import (DATASETS, MAX_POINTS, blobs, circle, encode_labels, gauss,
                                        parse_points_csv, reg_gauss, reg_plane, spiral, spiral3, split,
                                        xor)
-from nnlab.playground.features import FEATURES, inputs
+from nnlab.playground.features import FEATURE_FUNCTIONS, inputs
 
 
 def rng(seed=0):
@@ -176,11 +176,11 @@ def test_features_follow_the_anchor_definitions():
     x, y = X[:, 0], X[:, 1]
     expected = {"x": x, "y": y, "xSquared": x * x, "ySquared": y * y, "xTimesY": x * y,
                 "sinX": np.sin(x), "sinY": np.sin(y)}
-    assert list(FEATURES) == list(expected)
+    assert list(FEATURE_FUNCTIONS) == list(expected)
     F = inputs(X, ["sinY", "x", "xTimesY"])
     assert F.shape == (50, 3) and F.dtype == np.float64
     np.testing.assert_array_equal(F, np.column_stack([expected["sinY"], x, x * y]))
-    for name, fn in FEATURES.items():
+    for name, fn in FEATURE_FUNCTIONS.items():
         np.testing.assert_array_equal(fn(X), expected[name])
     with pytest.raises(ValueError, match="unknown feature 'cosX'"):
         inputs(X, ["cosX"])

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from nnlab.playground.network import (HIDDEN_ACTIVATIONS, REGULARIZATIONS, Network, penalty, penalty_slope,
-                                      tanh_wide)
+from nnlab.playground.activations import HIDDEN_ACTIVATIONS, tanh_wide
+from nnlab.playground.network import REGULARIZATIONS, Network, penalty, penalty_slope
 from nnlab.playground.update import GradientSum, apply_update, train_epoch
 
 OUTPUTS = {"tanh": 1, "linear": 1, "sigmoid": 1, "softmax": 3}  # output activation -> units

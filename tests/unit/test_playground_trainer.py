@@ -1,5 +1,6 @@
 """Playground trainer: config, the anchor's update rule, divergence, heatmaps, exports, handlers."""
 
+import ast
 import json
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from nnlab.playground import export
-from nnlab.playground.gridmaps import fast_tanh
+from nnlab.playground.activations import fast_tanh
 from nnlab.playground.service import HANDLERS
 from nnlab.playground.trainer import Trainer
 from nnlab.protocol import Server
@@ -276,7 +277,35 @@ def test_numpy_script_reproduces_the_trainers_losses(tmp_path):
     assert out.stdout.splitlines() == [f"epoch {t.epoch}", f"train loss {losses['train_loss']!r}",
                                        f"test loss {losses['test_loss']!r}"]
     imports = [line for line in script.read_text().splitlines() if line.startswith(("import ", "from "))]
-    assert imports == ["import numpy as np"]
+    assert imports == ["import json", "import time", "import numpy as np"]  # numpy and the standard library
+
+
+def test_replaying_a_runs_events_gives_the_same_network_and_losses():
+    t = Trainer({**SMALL, "regularization": "L1", "regularizationRate": 0.01, "features": ["x", "y", "sinX"]})
+    t.step(5)
+    t.set_weight(0, 1, 2, 0.7)
+    t.regenerate(11)
+    t.set_learning_rate(0.3)
+    t.set_bias(1, 0, -0.2)
+    t.step(3)
+    again = Trainer(t.to_dict()["created_config"])
+    again.replay(t.to_dict()["events"])
+    assert again.epoch == t.epoch == 8 and again.events == t.events
+    np.testing.assert_array_equal(again.net.params, t.net.params)
+    np.testing.assert_array_equal(again.net.live, t.net.live)
+    assert again.evaluate() == t.evaluate()
+    with pytest.raises(ValueError, match="unknown event 'jump'"):
+        again.replay([["jump", 1]])
+
+
+def test_exported_script_defines_each_name_once():
+    """The script is the package's modules one after another: a name defined twice would
+    silently replace the first module's meaning."""
+    t = Trainer(SMALL)
+    tree = ast.parse(export.to_numpy_script(t))
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    names += [tg.id for n in tree.body if isinstance(n, ast.Assign) for tg in n.targets if isinstance(tg, ast.Name)]
+    assert len(names) > 50 and sorted(n for n in set(names) if names.count(n) > 1) == []
 
 
 def test_json_export_has_the_model():

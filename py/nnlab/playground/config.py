@@ -1,32 +1,32 @@
 """A Playground config: its keys (TensorFlow Playground's URL hash names), checks and defaults,
 and what a config determines before training: the data and the network's layout.
+
+Keys, types, ranges and defaults are `nnlab.playground.schema`'s (the page reads
+URL hashes with the same schema); this module checks a config the page sends.
 """
 
 import numpy as np
 
-from .datasets import DATASETS, MAX_POINTS, PROBLEMS, check_point, encode_labels, infer_problem, split
-from .features import FEATURES
-from .network import HIDDEN_ACTIVATIONS, REGULARIZATIONS
+from .datasets import DATASETS, MAX_POINTS, check_point, encode_labels, infer_problem, split
+from .schema import DATASET_KEY, FEATURES, PARAMS
 
-MAX_LAYERS = 8      # the anchor's UI stops at 6; a little headroom, heatmaps stay small
-MAX_NEURONS = 32    # per layer (anchor UI: 8)
 MAX_EPOCHS = 100_000
-DEFAULT_DATASET = {"classification": "circle", "regression": "reg-plane", "multiclass": "blobs"}
+DEFAULT_DATASET = {problem: PARAMS[key]["default"] for problem, key in DATASET_KEY.items()}
 OUTPUT_FOR = {("classification", "square"): "tanh", ("classification", "cross_entropy"): "sigmoid",
               ("regression", "square"): "linear", ("multiclass", "cross_entropy"): "softmax"}
 # Anchor URL keys that only change the display: accepted and ignored.
-DISPLAY_KEYS = ("showTestData", "discretize", "collectStats", "tutorial", "hideText", "regDataset")
+DISPLAY_KEYS = ("showTestData", "discretize", "collectStats", "tutorial", "hideText", "regDataset", "mcDataset")
 CONFIG_KEYS = ("dataset", "noise", "percTrainData", "batchSize", "learningRate", "activation",
                "regularization", "regularizationRate", "problem", "loss", "networkShape", "seed",
                "features", "points", "initZero")
 
 
-def number_param(config, key, default, lo, hi, lo_open=False):
+def number_param(config, key, default, lo, hi):
     value = config.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
         raise ValueError(f"{key} must be a number, got {value!r}")
-    if value < lo or value > hi or (lo_open and value == lo):
-        raise ValueError(f"{key} must be in {'(' if lo_open else '['}{lo:g}, {hi:g}], got {value!r}")
+    if value < lo or value > hi:
+        raise ValueError(f"{key} must be in [{lo:g}, {hi:g}], got {value!r}")
     return float(value)
 
 
@@ -37,11 +37,19 @@ def integer_param(config, key, default, lo, hi):
     return int(value)
 
 
-def _choice(config, key, default, options):
-    value = config.get(key, default)
-    if value not in options:
-        raise ValueError(f"{key} must be one of {', '.join(map(str, options))}; got {value!r}")
-    return value
+def schema_param(config, key):
+    """config[key] (or the schema's default) checked against the schema: an int or an enum value."""
+    spec = PARAMS[key]
+    if spec["type"] == "int":
+        return integer_param(config, key, spec["default"], spec["min"], spec["max"])
+    value = config.get(key, spec["default"])
+    numeric = all(isinstance(v, (int, float)) for v in spec["values"])
+    if numeric:  # a menu of numbers (learning rates): compare as numbers, give a float
+        number_param(config, key, spec["default"], min(spec["values"]), max(spec["values"]))
+    if isinstance(value, bool) or value not in spec["values"]:
+        options = ", ".join(f"{v:g}" if numeric else str(v) for v in spec["values"])
+        raise ValueError(f"{key} must be {'in {' + options + '}' if numeric else 'one of ' + options}; got {value!r}")
+    return float(value) if numeric else value
 
 
 def _network_shape(value):
@@ -52,9 +60,10 @@ def _network_shape(value):
         exact = all(float(v) == s for v, s in zip(value, shape))
     except (TypeError, ValueError):
         raise ValueError(f"networkShape must be a list of layer sizes, got {value!r}") from None
-    if not exact or len(shape) > MAX_LAYERS or any(not 1 <= s <= MAX_NEURONS for s in shape):
-        raise ValueError(f"networkShape must list at most {MAX_LAYERS} hidden layers of 1 to "
-                         f"{MAX_NEURONS} neurons, got {value!r}")
+    spec = PARAMS["networkShape"]
+    if not exact or len(shape) > spec["max_layers"] or any(not 1 <= s <= spec["max_neurons"] for s in shape):
+        raise ValueError(f"networkShape must list at most {spec['max_layers']} hidden layers of 1 to "
+                         f"{spec['max_neurons']} neurons, got {value!r}")
     return shape
 
 
@@ -85,8 +94,8 @@ def _points(points):
 def _data_source(config):
     """dataset, problem and points of a config, checked against each other."""
     problem = config.get("problem")
-    if problem is not None and problem not in PROBLEMS:
-        raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}; got {problem!r}")
+    if problem is not None:
+        problem = schema_param(config, "problem")
     if config.get("points") is not None:
         points = _points(config["points"])
         problem = problem or infer_problem(points["label"])
@@ -104,11 +113,12 @@ def _data_source(config):
 def normalize_config(config):
     """Check a config and fill in the anchor's defaults.
 
-    Keys (URL hash names): dataset, noise (0-80 %), percTrainData (10-90),
-    batchSize (1-30), learningRate (0 < lr <= 100), activation, regularization
-    ("none", "L1", "L2"), regularizationRate (0-10), problem, loss ("square",
-    "cross_entropy"), networkShape (hidden sizes), seed (int >= 0), features,
-    points (optional user data), initZero (anchor option: all weights 0).
+    Keys (URL hash names, ranges and defaults as `nnlab.playground.schema.PARAMS`):
+    dataset, noise, percTrainData, batchSize, learningRate, activation,
+    regularization, regularizationRate, problem, loss, networkShape, seed
+    (an int >= 0: the page turns the hash's seed text into one), features
+    (the names of the true feature keys), points (optional user data),
+    initZero (anchor option: all weights 0).
 
     Returns
     -------
@@ -122,18 +132,14 @@ def normalize_config(config):
     if unknown:
         raise ValueError(f"unknown config keys {unknown}; known: {', '.join(CONFIG_KEYS)}")
     c = _data_source(config)
-    c["noise"] = number_param(config, "noise", 0, 0, 80)
-    c["percTrainData"] = number_param(config, "percTrainData", 50, 10, 90)
-    c["batchSize"] = integer_param(config, "batchSize", 10, 1, 30)
-    c["learningRate"] = number_param(config, "learningRate", 0.03, 0, 100, lo_open=True)
-    c["activation"] = _choice(config, "activation", "tanh", HIDDEN_ACTIVATIONS)
-    c["regularization"] = _choice(config, "regularization", "none", REGULARIZATIONS)
-    c["regularizationRate"] = number_param(config, "regularizationRate", 0, 0, 10)
-    c["networkShape"] = _network_shape(config.get("networkShape", [4, 2]))
+    for key in ("noise", "percTrainData", "batchSize", "learningRate", "activation", "regularization",
+                "regularizationRate"):
+        c[key] = schema_param(config, key)
+    c["networkShape"] = _network_shape(config.get("networkShape", PARAMS["networkShape"]["default"]))
     c["seed"] = integer_param(config, "seed", 0, 0, 2**63 - 1)
-    c["features"] = _features(config.get("features", ["x", "y"]))
-    c["initZero"] = bool(config.get("initZero", False))
-    loss = config.get("loss", "cross_entropy" if c["problem"] == "multiclass" else "square")
+    c["features"] = _features(config.get("features", [f for f in FEATURES if PARAMS[f]["default"]]))
+    c["initZero"] = bool(config.get("initZero", PARAMS["initZero"]["default"]))
+    loss = config.get("loss", "cross_entropy" if c["problem"] == "multiclass" else PARAMS["loss"]["default"])
     if (c["problem"], loss) not in OUTPUT_FOR:
         allowed = [l for p, l in OUTPUT_FOR if p == c["problem"]]
         raise ValueError(f"loss for {c['problem']} must be {' or '.join(allowed)}, got {loss!r}")

@@ -1,7 +1,9 @@
 """Exports of a Playground run: a JSON model and a standalone numpy script.
 
-The script is assembled from this package's own source (read with `inspect`),
-so it trains with exactly the code the page used and prints the same losses.
+The script is assembled from this package's own source (read with `inspect`):
+the same schema, data, network, update rule and `Trainer`, whose `Trainer.replay`
+re-runs the recorded events, so it trains with exactly the code the page used and
+prints the same losses.
 """
 
 import ast
@@ -10,7 +12,10 @@ import json
 import math
 import pprint
 
-from . import config, datasets, features, network, update
+from . import activations, config, datasets, features, gridmaps, network, schema, trainer, update
+
+# Dependencies first: each module's code may use the names of those above it.
+MODULES = (schema, features, datasets, activations, network, update, config, gridmaps, trainer)
 
 FORMAT = "nnlab-playground-model"
 
@@ -38,16 +43,25 @@ def to_json(t):
 
 
 def _module_code(module):
-    """A module's source without its docstring and imports (the script imports numpy once)."""
+    """A module's source without its docstring and imports, and its imports of other packages.
+
+    Returns
+    -------
+    code : str
+    imports : set of str
+        ``import x`` lines (the package's own relative imports are left out: the script has it all).
+    """
     source = inspect.getsource(module)
     lines = source.splitlines()
-    drop = set()
+    drop, imports = set(), set()
     for i, node in enumerate(ast.parse(source).body):
         is_doc = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         if is_doc or isinstance(node, (ast.Import, ast.ImportFrom)):
             drop.update(range(node.lineno - 1, node.end_lineno))
+        if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and not node.level):
+            imports.add(ast.get_source_segment(source, node))
     kept = [line for n, line in enumerate(lines) if n not in drop]
-    return "\n".join(kept).strip() + "\n"
+    return "\n".join(kept).strip() + "\n", imports
 
 
 def _section(title, code):
@@ -58,38 +72,13 @@ def _section(title, code):
 _MAIN = '''
 def main():
     """Rebuild the run from CONFIG, replay EVENTS, print the Playground's loss readouts."""
-    config = dict(CONFIG)
-    rng = np.random.default_rng(config["seed"])  # one stream: data, split, then weights
-    data = build_data(config, rng)
-    sizes, output = network_layout(config, data[4])
-    net = Network.create(sizes, config["activation"], output, rng, zero=config["initZero"])
-    grads, lr, epoch = GradientSum(net), config["learningRate"], 0
-    for kind, *args in EVENTS:
-        if kind == "regenerate":  # new points from a new seed, same network
-            config["seed"] = args[0]
-            data = build_data(config, np.random.default_rng(args[0]))
-        elif kind == "train":
-            F, Q = inputs(data[0], config["features"]), net.targets(data[1])
-            batch = min(config["batchSize"], len(F))
-            for _ in range(args[0]):
-                train_epoch(net, F, Q, batch, lr, config["regularization"],
-                            config["regularizationRate"], grads)
-            epoch += args[0]
-        elif kind == "set_weight":
-            layer, src, dst, value = args
-            net.W[layer][src, dst] = value
-            net.alive[layer][src, dst] = True
-        elif kind == "set_bias":
-            net.b[args[0]][args[1]] = args[2]
-        elif kind == "learning_rate":
-            lr = args[0]
-    F = np.concatenate([inputs(data[0], config["features"]), inputs(data[2], config["features"])])
-    Q = np.concatenate([net.targets(data[1]), net.targets(data[3])])
-    (train, test), _ = net.split_losses(F, Q, len(data[0]))  # as the page computes its readouts
-    print(f"epoch {epoch}")
-    print(f"train loss {train!r}")
-    print(f"test loss {test!r}")
-    return net
+    run = Trainer(CONFIG)
+    run.replay(EVENTS)
+    losses = run.evaluate()  # as the page computes its readouts
+    print(f"epoch {run.epoch}")
+    print(f"train loss {losses['train_loss']!r}")
+    print(f"test loss {losses['test_loss']!r}")
+    return run
 
 
 if __name__ == "__main__":
@@ -98,7 +87,7 @@ if __name__ == "__main__":
 '''
 
 
-def _header(t):
+def _header(t, imports):
     losses = t.evaluate()
     return (f'"""Train the Playground network again with numpy only: python3 this_file.py\n\n'
             f"Exported by nnlab at epoch {t.epoch}: train loss {losses['train_loss']!r}, "
@@ -106,30 +95,29 @@ def _header(t):
             "The code below is nnlab's own. With the numpy build that exported it, the printed\n"
             "numbers are identical. Another platform (say the browser's numpy vs. a desktop one)\n"
             "rounds sin, tanh and sums differently in the last digit: the runs agree at first\n"
-            'and long ones can drift apart.\n"""\n\nimport numpy as np\n')
+            'and long ones can drift apart.\n"""\n\n' + "\n".join(sorted(imports, key=_numpy_last)) + "\n")
+
+
+def _numpy_last(line):
+    """Standard library imports first, then numpy (the script's one dependency)."""
+    return ("numpy" in line, line)
 
 
 def to_numpy_script(t):
-    """A standalone script (imports only numpy) that replays `t`'s run and prints its losses.
+    """A standalone script (it needs only numpy) that replays `t`'s run and prints its losses.
 
-    It regenerates the data from the seed, builds the same initial network,
-    replays every event (epochs, weight edits, regenerations, learning-rate
-    changes) with the anchor's update rule, and prints ``epoch N``,
+    It builds a `Trainer` from the run's first config (the same data and initial
+    network), replays every event with `Trainer.replay` (epochs, weight edits,
+    regenerations, learning-rate changes), and prints ``epoch N``,
     ``train loss <float>`` and ``test loss <float>`` (full-precision reprs).
     """
     state = t.to_dict()
-    glue = "\n\n\n".join([
-        f"OUTPUT_FOR = {config.OUTPUT_FOR!r}",
-        inspect.getsource(config.build_data).strip(),
-        inspect.getsource(config.network_layout).strip(),
-    ]) + "\n"
     run = (f"CONFIG = {pprint.pformat(state['created_config'], width=100, compact=True)}\n\n"
            f"EVENTS = {pprint.pformat(state['events'], width=100, compact=True)}\n\n")
-    parts = [_header(t),
-             _section("features (nnlab/playground/features.py)", _module_code(features)),
-             _section("datasets (nnlab/playground/datasets.py)", _module_code(datasets)),
-             _section("network (nnlab/playground/network.py)", _module_code(network)),
-             _section("update rule (nnlab/playground/update.py)", _module_code(update)),
-             _section("data and layout (nnlab/playground/config.py)", glue),
-             _section("this run", run + _MAIN)]
-    return "\n\n".join(parts)
+    sections, imports = [], set()
+    for module in MODULES:
+        code, needs = _module_code(module)
+        path = module.__name__.replace(".", "/") + ".py"
+        sections.append(_section(f"{module.__name__.rsplit('.', 1)[1]} ({path})", code))
+        imports |= needs
+    return "\n\n".join([_header(t, imports), *sections, _section("this run", run + _MAIN)])

@@ -45,7 +45,8 @@ def feature_sin_y(X):
     return np.sin(X[:, 1])
 
 
-FEATURES = {
+# The schema's feature names (nnlab.playground.schema.FEATURES, same order) -> how to compute each.
+FEATURE_FUNCTIONS = {
     "x": feature_x,
     "y": feature_y,
     "xSquared": feature_x_squared,
@@ -64,7 +65,7 @@ def inputs(X, names):
     X : (n, 2) array
         Raw coordinates.
     names : sequence of str
-        Keys of `FEATURES`.
+        Keys of `FEATURE_FUNCTIONS`.
 
     Returns
     -------
@@ -73,9 +74,9 @@ def inputs(X, names):
     X = np.asarray(X, dtype=np.float64)
     out = np.empty((len(X), len(names)))
     for j, name in enumerate(names):
-        if name not in FEATURES:
-            raise ValueError(f"unknown feature {name!r}; known: {', '.join(FEATURES)}")
-        out[:, j] = FEATURES[name](X)
+        if name not in FEATURE_FUNCTIONS:
+            raise ValueError(f"unknown feature {name!r}; known: {', '.join(FEATURE_FUNCTIONS)}")
+        out[:, j] = FEATURE_FUNCTIONS[name](X)
     return out
 
 

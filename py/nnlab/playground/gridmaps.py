@@ -3,68 +3,13 @@
 The page redraws these maps every frame, so they are computed in float32 with
 neurons as rows: ``(n_out, n_in + 1) @ (n_in + 1, points)`` is the fast shape for
 numpy's matmul without BLAS (Pyodide), and each layer lands directly in its rows
-of a `GridStack`, its bias carried by the row of ones below its input.
+of a `GridStack`, its bias carried by the row of ones below its input. Each
+activation's float32 drawing form is its ``draw`` in `nnlab.playground.activations`.
 """
 
 import numpy as np
 
-
-F32 = np.float32
-# tanh(x) ~ x P(x^2) / Q(x^2), the [7/6] Pade approximant, with x clamped to +-4.79,
-# where it is within 7.1e-5 of tanh everywhere (about 1/900 of a colour shade).
-TANH_CLAMP = F32(4.79)
-_NUM = tuple(map(F32, (378.0, 17325.0, 135135.0)))
-_DEN = tuple(map(F32, (28.0, 3150.0, 62370.0, 135135.0)))
-
-
-def fast_tanh(x, scratch):
-    """tanh of float32 `x` in place, within 7.1e-5, using `scratch` (same shape).
-
-    In the browser's numpy np.tanh costs about 35 ns per value and np.exp 19 ns;
-    this rational form is a dozen passes of multiply-and-add, about 12 ns in all.
-    NaN stays NaN.
-    """
-    np.clip(x, -TANH_CLAMP, TANH_CLAMP, out=x)
-    s = np.multiply(x, x, out=scratch)
-    num = s + _NUM[0]
-    num *= s
-    num += _NUM[1]
-    num *= s
-    num += _NUM[2]
-    num *= x
-    np.multiply(s, _DEN[0], out=x)
-    x += _DEN[1]
-    x *= s
-    x += _DEN[2]
-    x *= s
-    x += _DEN[3]
-    np.divide(num, x, out=x)
-
-
-def activate_rows(name, x, scratch, output=False):
-    """Apply activation `name` in place to pre-activations x (neurons, points).
-
-    Hidden tanh and sigmoid use `fast_tanh` (with `scratch`, same shape as x);
-    the output layer is exact (it is also the big plot). A sigmoid output p is
-    stored as 2p - 1 = tanh(z / 2), so every binary output colours in [-1, 1].
-    """
-    if name == "tanh":
-        np.tanh(x, out=x) if output else fast_tanh(x, scratch)
-    elif name == "relu":
-        np.maximum(x, F32(0.0), out=x)
-    elif name == "sigmoid" and output:
-        np.multiply(x, F32(0.5), out=x)
-        np.tanh(x, out=x)
-    elif name == "sigmoid":
-        np.multiply(x, F32(0.5), out=x)  # sigmoid(z) = (1 + tanh(z / 2)) / 2
-        fast_tanh(x, scratch)
-        np.add(x, F32(1.0), out=x)
-        np.multiply(x, F32(0.5), out=x)
-    elif name == "softmax":
-        x -= x.max(axis=0)
-        np.exp(x, out=x)
-        x /= x.sum(axis=0)
-    # linear: nothing to do
+from .activations import ACTIVATIONS, F32
 
 
 class GridStack:
@@ -115,8 +60,7 @@ def node_maps(net, stack):
         for l, Wb in enumerate(blocks):
             dst = stack.values[l + 1]
             np.matmul(Wb.T, stack.src[l], out=dst)
-            activate_rows(net.output if l == last else net.activation, dst, stack.scratch[:len(dst)],
-                          output=l == last)
+            ACTIVATIONS[net.output if l == last else net.activation].draw(dst, stack.scratch[:len(dst)], l == last)
     maps = np.empty((sum(stack.sizes), stack.rows.shape[1]), dtype=F32)
     start = 0
     for values in stack.values:  # drop the ones rows: a plain copy per layer

@@ -18,65 +18,19 @@ output        loss             use
 Square loss is ``1/2 (o - t)^2`` per sample, as in the anchor. Regularisation
 (L1 ``|w|``, L2 ``w^2 / 2``) applies to weights only, never to biases.
 
-This module imports only numpy: `nnlab.playground.export` copies its source into
-standalone scripts.
+Activations (values, slopes) are `nnlab.playground.activations.ACTIVATIONS`'.
+
+This module imports only numpy and `nnlab.playground.activations`:
+`nnlab.playground.export` copies both sources into standalone scripts.
 """
 
 import numpy as np
 
-HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+
 LOSS_OF_OUTPUT = {"tanh": "square", "linear": "square", "sigmoid": "cross_entropy",
                   "softmax": "cross_entropy"}
 REGULARIZATIONS = ("none", "L1", "L2")
-
-
-def sigmoid(z):
-    """Logistic function written with tanh: the same values, no overflow warning."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def softmax(z):
-    """Row-wise softmax of (n, k) logits; shifting by the row max avoids overflow."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def tanh_wide(z):
-    """tanh through one exp, for many values at once: within 4e-16 of np.tanh (absolute).
-
-    In the browser's numpy np.tanh costs about three np.exp; for a few values
-    the extra calls cost more than they save, so training keeps np.tanh.
-    """
-    t = np.exp(-2.0 * np.abs(z))
-    out = (1.0 - t) / (1.0 + t)
-    return np.copysign(out, z, out=out)
-
-
-def activate(name, z, wide=False):
-    """Apply activation `name` (hidden or output) to pre-activations z (n, k); `wide`: see `tanh_wide`."""
-    if name == "tanh":
-        return tanh_wide(z) if wide else np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "sigmoid":
-        return sigmoid(z)
-    if name == "softmax":
-        return softmax(z)
-    return z  # linear
-
-
-def activation_slope(name, z, a):
-    """df/dz of a hidden activation, from z and a = f(z) (whichever is cheaper).
-
-    ReLU's slope at 0 is 0, as in the anchor.
-    """
-    if name == "tanh":
-        return 1.0 - a * a
-    if name == "relu":
-        return (z > 0).astype(z.dtype)
-    if name == "sigmoid":
-        return a * (1.0 - a)
-    return 1.0  # linear: broadcasting a scalar skips an array of ones
 
 
 def penalty(weights, kind):
@@ -185,7 +139,7 @@ class Network:
         ----------
         F : (n, n_inputs) array
         wide : bool
-            Many samples (hundreds): tanh through `tanh_wide`.
+            Many samples (hundreds): tanh through `activations.tanh_wide`.
 
         Returns
         -------
@@ -199,7 +153,7 @@ class Network:
         for l, (W, b) in enumerate(zip(self.W, self.b)):
             z = acts[-1] @ W + b
             zs.append(z)
-            acts.append(activate(self.output if l == last else self.activation, z, wide))
+            acts.append(ACTIVATIONS[self.output if l == last else self.activation].forward(z, wide))
         return zs, acts
 
     def targets(self, y):
@@ -256,11 +210,12 @@ class Network:
         """
         gW, gb = self.views(np.empty_like(self.params)) if out is None else out
         delta = self.output_delta(zs, acts, Q)
+        slope = ACTIVATIONS[self.activation].slope
         for l in range(len(self.W) - 1, -1, -1):
             np.matmul(acts[l].T, delta, out=gW[l])
             np.add.reduce(delta, axis=0, out=gb[l])  # np.sum's wrapper costs more than the sum here
             if l:
-                delta = (delta @ self.W[l].T) * activation_slope(self.activation, zs[l - 1], acts[l])
+                delta = (delta @ self.W[l].T) * slope(zs[l - 1], acts[l])
         return gW, gb
 
     def gradients(self, F, Q, mean=True):
@@ -271,11 +226,6 @@ class Network:
             gW = [g / len(F) for g in gW]
             gb = [g / len(F) for g in gb]
         return gW, gb
-
-    def mean_loss(self, F, Q):
-        """Mean per-sample loss over a batch: float."""
-        zs, acts = self.forward(F)
-        return float(self.sample_losses(zs, acts, Q).mean())
 
     def split_losses(self, F, Q, n_first):
         """The Playground's loss readouts: mean loss of rows [:n_first] and of rows [n_first:]

@@ -10,7 +10,8 @@ import numpy as np
 
 from . import export
 from .datasets import COORD_LIMIT, DATASETS, parse_points_csv
-from .features import FEATURES, grid, inputs
+from .features import grid, inputs
+from .schema import FEATURES
 from .trainer import Trainer
 
 STORE_KEY = "playground"

@@ -9,8 +9,8 @@ import time
 
 import numpy as np
 
-from .config import (MAX_EPOCHS, OUTPUT_FOR, integer_param, number_param, build_data,
-                     network_layout, normalize_config)
+from .config import (MAX_EPOCHS, integer_param, build_data, network_layout, normalize_config,
+                     schema_param)
 from .datasets import COORD_LIMIT
 from .features import grid, inputs
 from .gridmaps import GridStack, node_maps
@@ -227,9 +227,22 @@ class Trainer:
 
     def set_learning_rate(self, learning_rate):
         """Change the learning rate without a reset (the anchor keeps the network too)."""
-        lr = number_param({"learningRate": learning_rate}, "learningRate", 0, 0, 100, lo_open=True)
+        lr = schema_param({"learningRate": learning_rate}, "learningRate")
         self.config["learningRate"] = lr
         self._changed(["learning_rate", lr])
+
+    def replay(self, events):
+        """Apply recorded `events` (see the attribute) in order: an export's run, again.
+
+        A fresh ``Trainer(created_config)`` that replays another's events ends with
+        the same network, data and epoch (bit for bit on the same numpy).
+        """
+        actions = {"train": self.train, "set_weight": self.set_weight, "set_bias": self.set_bias,
+                   "regenerate": self.regenerate, "learning_rate": self.set_learning_rate}
+        for kind, *args in events:
+            if kind not in actions:
+                raise ValueError(f"unknown event {kind!r}; known: {', '.join(actions)}")
+            actions[kind](*args)
 
     def to_dict(self):
         """Everything an export needs, as JSON-able values."""

@@ -10,44 +10,15 @@ together (the params hold each layer as ``[W; b]``, see `Network.blocks`), and
 the gradient of that product is the weights' and biases' gradient at once,
 written straight into the sums.
 
-This module imports only numpy and `nnlab.playground.network`:
-`nnlab.playground.export` copies both sources into standalone scripts.
+This module imports only numpy, `nnlab.playground.activations` and
+`nnlab.playground.network`: `nnlab.playground.export` copies their sources into
+standalone scripts.
 """
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .network import penalty_slope
-
-
-def _softmax_columns(x):
-    """Softmax down each column of x (classes, samples) in place, as `network.softmax` per row."""
-    x -= x.max(axis=0)
-    np.exp(x, out=x)
-    x /= x.sum(axis=0)
-
-
-def _activation_calls(name, x):
-    """Calls that apply activation `name` to x in place, with `network.activate`'s arithmetic."""
-    if name == "tanh":
-        return [(np.tanh, (x, x))]
-    if name == "relu":
-        return [(np.maximum, (x, 0.0, x))]
-    if name == "sigmoid":  # 0.5 * (1 + tanh(0.5 z)), as network.sigmoid
-        return [(np.multiply, (x, 0.5, x)), (np.tanh, (x, x)), (np.add, (x, 1.0, x)), (np.multiply, (x, 0.5, x))]
-    if name == "softmax":
-        return [(_softmax_columns, (x,))]
-    return []  # linear
-
-
-def _slope_calls(name, a, out):
-    """Calls that write df/dz into `out` from a = f(z), as `activation_slope`; none for linear (slope 1)."""
-    if name == "tanh":
-        return [(np.multiply, (a, a, out)), (np.subtract, (1.0, out, out))]
-    if name == "relu":
-        return [(np.greater, (a, 0.0, out))]  # a > 0 exactly where z > 0
-    if name == "sigmoid":
-        return [(np.subtract, (1.0, a, out)), (np.multiply, (a, out, out))]
-    return []
 
 
 class _Buffers:
@@ -117,15 +88,15 @@ def _chunk_calls(net, buf, X, QT, sums):
     calls = []
     for l, Wb in enumerate(blocks):
         calls.append((np.dot, (Wb.T, src[l], buf.out[l])))
-        calls += _activation_calls(net.output if l == last else net.activation, buf.out[l])
+        calls += ACTIVATIONS[net.output if l == last else net.activation].calls(buf.out[l])
     joint = net.activation == net.output == "tanh"  # one slope pass covers the output too
     rows = buf.stack if joint else buf.stack[:buf.hidden_rows]
-    calls += _slope_calls(net.activation, rows, buf.slopes[:len(rows)])
+    calls += ACTIVATIONS[net.activation].slope_calls(rows, buf.slopes[:len(rows)])
     o, delta = buf.out[last], buf.delta[last]
     calls.append((np.subtract, (o, QT, delta)))  # linear + square, sigmoid + CE, softmax + CE: the delta
     if net.output == "tanh":
         if not joint:
-            calls += _slope_calls("tanh", o, buf.slope_of[last])
+            calls += ACTIVATIONS["tanh"].slope_calls(o, buf.slope_of[last])
         calls.append((np.multiply, (delta, buf.slope_of[last], delta)))
     for l in range(last, 0, -1):
         calls.append((np.dot, (blocks[l][:-1], buf.delta[l], buf.delta[l - 1])))

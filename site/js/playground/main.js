@@ -7,7 +7,7 @@ import { onLangChange, t } from '../core/i18n.js';
 import { bindControls } from './controls.js';
 import { WeightCard } from './editor.js';
 import { Session } from './session.js';
-import { MAX_LAYERS, MAX_NEURONS, PARAMS, parseHash, seedNumber, toHash } from './state.js';
+import { DATASET_KEY, MAX_LAYERS, MAX_NEURONS, PARAMS, canToggleFeature, parseHash, seedNumber, toHash } from './state.js';
 import { drawPoints } from '../render/points.js';
 import { UserPoints } from './userdata.js';
 import { PlaygroundView } from './view.js';
@@ -15,7 +15,6 @@ import { PlaygroundView } from './view.js';
 const root = document.querySelector('main.pg');
 const ui = (id) => root.querySelector(`[data-testid="${id}"]`);
 const KEEP_NETWORK = new Set(['learningRate', 'showTestData', 'discretize']);
-const DATASET_KEY = { classification: 'dataset', regression: 'regDataset', multiclass: 'mcDataset' };
 
 function thumbnail(preview) {
   const canvas = document.createElement('canvas');
@@ -100,7 +99,12 @@ async function main() {
   const view = new PlaygroundView(root, {
     onLinkHover: (info, v, ev) => card.hover(info, v, ev),
     onLinkClick: (info, v, ev) => card.edit(info, v, ev),
-    onInputClick: (id) => { state[id.slice(3)] = !state[id.slice(3)]; p.onChange(id.slice(3)); },
+    onInputClick: (id) => {
+      const name = id.slice(3);
+      if (!canToggleFeature(state, name)) return;
+      state[name] = !state[name];
+      p.onChange(name);
+    },
   });
   session = new Session(py, view, state, ui);
   const controls = bindControls(root, state, (key) => p.onChange(key));

@@ -1,43 +1,23 @@
 /**
- * The Playground's one state object and its URL-hash form. Keys follow
- * TensorFlow Playground's hash keys, so an existing Playground link opens the
- * same experiment; nnlab adds mcDataset (multi-class data) and loss.
+ * The Playground's one state object and its URL-hash form.
+ * The schema (keys, types, ranges, defaults) is py/nnlab/playground/schema.py,
+ * generated into the site by the build: this module only reads hashes with it.
  * Pure functions only: parseHash(hash) -> state, toHash(state) -> string.
  */
 
-export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-export const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-export const FEATURES = ['x', 'y', 'xSquared', 'ySquared', 'xTimesY', 'sinX', 'sinY'];
-export const MAX_LAYERS = 6;
-export const MAX_NEURONS = 8;
-
-const bool = (def) => ({ type: 'bool', def });
-const pick = (values, def) => ({ type: 'enum', values, def });
-const int = (min, max, def) => ({ type: 'int', min, max, def });
+import { SCHEMA } from '../../generated/playground-schema.js';
 
 /** The schema: every key, its type, range and default (TF Playground's defaults). */
-export const PARAMS = Object.freeze({
-  activation: pick(['relu', 'tanh', 'sigmoid', 'linear'], 'tanh'),
-  regularization: pick(['none', 'L1', 'L2'], 'none'),
-  batchSize: int(1, 30, 10),
-  dataset: pick(['circle', 'xor', 'gauss', 'spiral'], 'circle'),
-  regDataset: pick(['reg-plane', 'reg-gauss'], 'reg-plane'),
-  mcDataset: pick(['blobs', 'spiral3'], 'blobs'),
-  learningRate: pick(LEARNING_RATES, 0.03),
-  regularizationRate: pick(REG_RATES, 0),
-  noise: int(0, 80, 0),
-  networkShape: { type: 'shape', def: [4, 2] },
-  seed: { type: 'seed', def: '0' },
-  showTestData: bool(false),
-  discretize: bool(false),
-  percTrainData: int(10, 90, 50),
-  problem: pick(['classification', 'regression', 'multiclass'], 'classification'),
-  loss: pick(['square', 'cross_entropy'], 'square'),
-  ...Object.fromEntries(FEATURES.map((f) => [f, bool(f === 'x' || f === 'y')])),
-});
+export const PARAMS = SCHEMA.params;
+export const FEATURES = SCHEMA.features;
+/** Which dataset key applies to which problem. */
+export const DATASET_KEY = SCHEMA.datasetKey;
+export const MAX_LAYERS = PARAMS.networkShape.max_layers;
+export const MAX_NEURONS = PARAMS.networkShape.max_neurons;
+const SEED = new RegExp(PARAMS.seed.pattern);
 
 export function defaults() {
-  return Object.fromEntries(Object.entries(PARAMS).map(([k, p]) => [k, structuredClone(p.def)]));
+  return Object.fromEntries(Object.entries(PARAMS).map(([k, p]) => [k, structuredClone(p.default)]));
 }
 
 function parseValue(spec, raw) {
@@ -55,9 +35,9 @@ function parseValue(spec, raw) {
       if (raw === '') return [];
       const v = raw.split(',').map(Number);
       if (v.some((n) => !Number.isInteger(n) || n < 1)) return undefined;
-      return v.slice(0, MAX_LAYERS).map((n) => Math.min(MAX_NEURONS, n));
+      return v.slice(0, spec.max_layers).map((n) => Math.min(spec.max_neurons, n));
     }
-    case 'seed': return /^[\w.-]{1,40}$/.test(raw) ? raw : undefined;
+    case 'seed': return SEED.test(raw) ? raw : undefined;
     default: return undefined;
   }
 }
@@ -71,6 +51,7 @@ export function parseHash(hash) {
     const v = parseValue(PARAMS[key], raw);
     if (v !== undefined) state[key] = v;
   }
+  if (activeFeatures(state).length < SCHEMA.minFeatures) FEATURES.forEach((f) => { state[f] = PARAMS[f].default; });
   return state;
 }
 
@@ -91,9 +72,19 @@ export function seedNumber(seed) {
   return h;
 }
 
+/** The names of the features that are on. */
+export function activeFeatures(state) {
+  return FEATURES.filter((f) => state[f]);
+}
+
+/** Whether feature `name` may be switched (the last one on stays on: a network needs an input). */
+export function canToggleFeature(state, name) {
+  return !state[name] || activeFeatures(state).length > SCHEMA.minFeatures;
+}
+
 /** The dataset key that applies to the current problem. */
 export function datasetOf(state) {
-  return { classification: state.dataset, regression: state.regDataset, multiclass: state.mcDataset }[state.problem];
+  return state[DATASET_KEY[state.problem]];
 }
 
 /** The trainer config Python expects (nnlab.playground.trainer.Trainer). */
@@ -104,6 +95,7 @@ export function trainerConfig(state, points = null) {
     batchSize: state.batchSize, learningRate: state.learningRate, activation: state.activation,
     regularization: state.regularization, regularizationRate: state.regularizationRate,
     problem: state.problem, loss, networkShape: state.networkShape, seed: seedNumber(state.seed),
-    features: FEATURES.filter((f) => state[f]), ...(points ? { points } : {}),
+    initZero: state.initZero,
+    features: activeFeatures(state), ...(points ? { points } : {}),
   };
 }
