@@ -174,7 +174,7 @@ def test_click_selects_and_3d(page, site_url, dataset):
 
 
 def positions(page):
-    return np.array(page.evaluate("Array.from(window.nnlabProjector.app.positions.data)"))
+    return np.array(page.evaluate("Array.from(window.nnlabProjector.app.state.positions.data)"))
 
 
 def test_bookmark_round_trip_and_coordinates_tsv(page, site_url, dataset, tmp_path):
@@ -193,17 +193,24 @@ def test_bookmark_round_trip_and_coordinates_tsv(page, site_url, dataset, tmp_pa
         assert label == dataset["words"][int(i)].replace("\t", " ")
         assert np.allclose([float(x), float(y)], xy[int(i)], rtol=1e-6)
     saved_sum = checksum(page)
+    page.select_option(tid("color-by"), "-1")
+    page.fill(tid("neighbor-k"), "40")
     with page.expect_download() as bookmark:
         page.click(tid("bookmark-save"))
     state = json.loads(open(bookmark.value.path()).read())
     assert state["n"] == N and len(state["isolated"]) == 101 and state["selected"] == 3
+    assert (state["colorBy"], state["neighborK"], state["projection"]) == (-1, 40, "pca")  # what the controls show
     page.click(tid("show-all"))
+    page.select_option(tid("color-by"), "0")
+    page.fill(tid("neighbor-k"), "7")
     page.check(tid("dims-3"))
     page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.dims === '3'")
     assert visible(page) == N
     page.set_input_files(tid("bookmark-load"), bookmark.value.path())
     page.wait_for_function(f"() => document.querySelector('{tid('points-visible')}').textContent === '101'")
     assert checksum(page) == saved_sum and page.get_attribute(tid("plot"), "data-dims") == "2"
+    assert page.is_checked(tid("dims-2")) and page.input_value(tid("color-by")) == "-1"
+    assert page.input_value(tid("neighbor-k")) == "40"
     assert page.text_content(tid("selected")) == dataset["words"][3]
     junk = tmp_path / "junk.json"
     junk.write_text('{"hello": 1}')

@@ -22,6 +22,7 @@ function neighborItem(app, index, distance) {
 
 /** The inspector's actions, bound to the app. */
 export function createInspector(app) {
+  // What Python answered for the state's selection and search (the state itself is app.state).
   const sel = { index: -1, neighbors: [], matches: new Set(), searchToken: 0 };
   const isolateLabel = () => {
     const k = sel.index >= 0 ? sel.neighbors.length + 1 : sel.matches.size;
@@ -39,17 +40,18 @@ export function createInspector(app) {
     /** Select point `index` (-1 clears) and list its neighbours. */
     async select(index) {
       sel.index = index;
+      app.state.selected = index;
       sel.neighbors = [];
       render();
       if (index < 0) return;
-      const k = Math.max(5, Math.min(999, Number($('neighbor-k').value) || 100));
-      const res = await app.client.call('projector.neighbors', { index, k, metric: $('neighbor-metric').value });
+      const { neighborK: k, neighborMetric: metric } = app.state;
+      const res = await app.client.call('projector.neighbors', { index, k, metric });
       if (sel.index !== index) return;
       sel.neighbors = Array.from(res.indices.data, (i, j) => [i, res.distances.data[j]]);
       render();
     },
     async search() {
-      const query = $('search').value;
+      const { searchQuery: query, searchColumn, searchRegex: regex } = app.state;
       const token = ++sel.searchToken;
       if (!query || !app.ds?.columns.length) {
         sel.matches = new Set();
@@ -59,7 +61,7 @@ export function createInspector(app) {
       }
       try {
         const res = await app.client.call('projector.search', {
-          query, column: app.searchColumn(), regex: $('search-regex').checked,
+          query, column: searchColumn || null, regex,
         });
         if (token !== sel.searchToken) return;
         sel.matches = new Set(res.indices.data);
@@ -79,8 +81,10 @@ export function createInspector(app) {
     },
     clear() {
       sel.index = -1;
+      app.state.selected = -1;
       sel.neighbors = [];
       sel.matches = new Set();
+      app.state.searchQuery = '';
       $('search').value = '';
       $('search-count').textContent = '0';
       render();

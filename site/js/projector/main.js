@@ -1,7 +1,8 @@
 /**
  * The Projector page: wires the data panel, the projection tabs and the
- * inspector to the worker (nnlab.projector) and the WebGL scatter. All state
- * lives in the `app` object made by createApp; nothing is module-level.
+ * inspector to the worker (nnlab.projector) and the WebGL scatter. The view's
+ * state is one object, `app.state` (state.js; a bookmark is that object); the
+ * `app` made by createApp holds it and the page's runtime parts. Nothing is module-level.
  */
 import { startPython } from '../core/app.js';
 import { onLangChange, t } from '../core/i18n.js';
@@ -12,6 +13,8 @@ import { columnColors, highlight } from './colors.js';
 import { createInspector } from './inspector.js';
 import { createTsne, initPcaChoosers, runCustom, runPca } from './projections.js';
 import { bindBookmarks } from './bookmarks.js';
+import { bindControls } from './controls.js';
+import { defaults } from './state.js';
 
 const $ = (sel) => document.querySelector(`[data-testid="${sel}"]`);
 const MAX_LABELS = 12;
@@ -27,7 +30,9 @@ function spread(src, stride, indices, n, dims) {
   return out;
 }
 
-function fillColumns(ds) {
+/** Fill the column choosers for a new dataset and pick the state's columns. */
+function fillColumns(app) {
+  const { ds, state } = app;
   const names = ds.columns.map((c) => c.name);
   const opts = (none) => [...(none ? [new Option(t('pj.none'), '-1')] : []), ...names.map((n, i) => new Option(n, String(i)))];
   $('color-by').replaceChildren(...opts(true));
@@ -36,18 +41,22 @@ function fillColumns(ds) {
   $('supervise-column').replaceChildren(...names.map((n) => new Option(n, n)));
   const cat = ds.columns.findIndex((c) => c.categorical && c.unique > 1);
   const num = ds.columns.findIndex((c) => c.numeric && c.unique > 1);
-  $('color-by').value = String(cat >= 0 ? cat : num); // a category if any, else a numeric gradient
-  $('label-by').value = names.length ? '0' : '-1';
+  state.colorBy = cat >= 0 ? cat : num; // a category if any, else a numeric gradient
+  state.labelBy = names.length ? 0 : -1;
+  state.searchColumn = names[0] ?? '';
+  state.superviseColumn = names[0] ?? '';
+  app.controls.sync();
 }
 
 /** The app's view methods: positions, the visible subset and its readout. */
 function addView(app, plot) {
   const { scatter } = app;
+  const { state } = app;
   app.visibleIndices = () => {
-    if (!app.isolated) return app.sample;
-    if (!app.sample) return app.isolated;
-    const inSample = new Set(app.sample);
-    return app.isolated.filter((i) => inSample.has(i));
+    if (!state.isolated) return state.sample;
+    if (!state.sample) return state.isolated;
+    const inSample = new Set(state.sample);
+    return state.isolated.filter((i) => inSample.has(i));
   };
   app.updateVisible = () => {
     const vis = app.visibleIndices();
@@ -56,8 +65,8 @@ function addView(app, plot) {
   };
   app.showPositions = (src, stride, indices, dims) => {
     const data = spread(src, stride, indices, app.ds.n, dims);
-    app.positions = { data, dims };
-    app.sample = indices;
+    state.positions = { data, dims };
+    state.sample = indices;
     scatter.setPositions(data, app.ds.n, dims);
     app.updateVisible();
     let sum = 0;
@@ -67,17 +76,17 @@ function addView(app, plot) {
     app.refreshLabels();
   };
   app.setIsolated = (indices) => {
-    app.isolated = indices;
+    state.isolated = indices;
     app.updateVisible();
   };
 }
 
 /** The app's colour and label methods (metadata colours, search and selection highlights). */
 function addHighlights(app) {
-  app.label = (i) => app.ds?.columns[Number($('label-by').value)]?.values[i] ?? String(i);
+  app.label = (i) => app.ds?.columns[app.state.labelBy]?.values[i] ?? String(i);
   app.refreshColors = () => {
     if (!app.ds) return;
-    app.baseColors = columnColors(app.ds.n, app.ds.columns[Number($('color-by').value)] ?? null).rgb;
+    app.baseColors = columnColors(app.ds.n, app.ds.columns[app.state.colorBy] ?? null).rgb;
     app.refreshHighlight();
   };
   app.refreshLabels = () => {
@@ -102,15 +111,11 @@ function addHighlights(app) {
 function createApp(client) {
   const plot = $('plot');
   const scatter = new Scatter(plot);
-  const app = {
-    client, scatter, ds: null, tab: 'pca', dims: 2, positions: null, sample: null, isolated: null,
-    hovered: -1, baseColors: null,
-  };
+  const app = { client, scatter, state: defaults(), ds: null, hovered: -1, baseColors: null };
   app.status = (msg, isError = false) => { // '' shows the loaded dataset's summary
     $('pj-status').textContent = msg || (app.ds ? t('pj.loaded', app.ds) : '');
     $('pj-status').classList.toggle('error', isError);
   };
-  app.searchColumn = () => $('search-column').value || null;
   addView(app, plot);
   addHighlights(app);
   app.select = (i) => app.inspector.select(i);
@@ -118,8 +123,8 @@ function createApp(client) {
   app.tsne = createTsne(app);
   app.project = () => guard(app, async () => {
     if (!app.ds) return;
-    if (app.tab === 'pca') await runPca(app);
-    else if (app.tab === 'custom') await runCustom(app);
+    if (app.state.projection === 'pca') await runPca(app);
+    else if (app.state.projection === 'custom') await runCustom(app);
     else if (app.tsne.active) app.tsne.resume();
     else await app.tsne.start();
   });
@@ -178,10 +183,10 @@ async function loadDataset(app, getSource, which = 0) {
     app.ds = info;
     app.reload = (k) => loadDataset(app, getSource, k);
     fillTensors(app, source.embeddings, which);
-    app.isolated = null;
+    app.state.isolated = null;
     app.tsne.reset();
     app.inspector.clear();
-    fillColumns(app.ds);
+    fillColumns(app);
     app.refreshColors();
     app.status('');
     await app.project();
@@ -190,33 +195,28 @@ async function loadDataset(app, getSource, which = 0) {
   document.querySelector('main.pj').dataset.projector = app.ds ? 'ready' : 'error';
 }
 
-function setTab(app, tab) {
-  app.tab = tab;
-  document.querySelectorAll('.pj-tabs [data-tab]').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === tab)));
-  document.querySelectorAll('.pj-panel').forEach((p) => { p.hidden = p.dataset.panel !== tab; });
-  app.project();
+/** What each state field's edit does (eventType 'input' while typing or dragging, 'change' when done). */
+function reactions(app) {
+  const project = (_, type) => type === 'change' && app.project();
+  const search = (_, type) => type === 'input' && app.inspector.search();
+  return {
+    projection: project, pcaX: project, pcaY: project, pcaZ: project, sphereize: project,
+    dims: () => (app.state.projection === 'tsne' && app.tsne.active ? guard(app, app.tsne.start) : app.project()),
+    perplexity: () => { $('perplexity-value').textContent = String(app.state.perplexity); },
+    colorBy: (_, type) => type === 'change' && app.refreshColors(),
+    labelBy: (_, type) => type === 'change' && app.refreshLabels(),
+    superviseWeight: (_, type) => type === 'change' && guard(app, app.tsne.supervise),
+    searchQuery: search, searchColumn: (_, type) => type === 'change' && app.inspector.search(),
+    searchRegex: (_, type) => type === 'change' && app.inspector.search(),
+  };
 }
 
-function bindControls(app) {
+function bindButtons(app) {
   const on = (id, ev, fn) => $(id).addEventListener(ev, fn);
-  document.querySelectorAll('.pj-tabs [data-tab]').forEach((b) => b.addEventListener('click', () => setTab(app, b.dataset.tab)));
-  document.querySelectorAll('input[name="pj-dims"]').forEach((r) => r.addEventListener('change', () => {
-    app.dims = Number(r.value);
-    if (app.tab === 'tsne' && app.tsne.active) guard(app, app.tsne.start);
-    else app.project();
-  }));
-  ['pca-x', 'pca-y', 'pca-z', 'sphereize'].forEach((id) => on(id, 'change', () => app.project()));
-  on('color-by', 'change', app.refreshColors);
-  on('label-by', 'change', app.refreshLabels);
-  on('perplexity', 'input', () => { $('perplexity-value').textContent = $('perplexity').value; });
   on('tsne-run', 'click', () => guard(app, app.tsne.start));
   on('tsne-pause', 'click', () => app.tsne.togglePause());
   on('tsne-perturb', 'click', () => guard(app, app.tsne.perturb));
-  on('supervise-weight', 'change', () => guard(app, app.tsne.supervise));
   on('custom-apply', 'click', () => app.project());
-  on('search', 'input', () => app.inspector.search());
-  on('search-regex', 'change', () => app.inspector.search());
-  on('search-column', 'change', () => app.inspector.search());
   on('isolate', 'click', () => app.inspector.isolate());
   on('show-all', 'click', () => app.setIsolated(null));
   on('clear-selection', 'click', () => app.inspector.clear());
@@ -258,16 +258,19 @@ async function main() {
     return;
   }
   window.nnlabProjector = Object.freeze({ app }); // for tests and the console
-  initPcaChoosers();
-  bindControls(app);
+  const react = reactions(app);
+  app.controls = bindControls(app.state, (key, type) => react[key]?.(key, type));
+  initPcaChoosers(app.state);
+  app.controls.sync();
+  bindButtons(app);
   bindBookmarks(app);
   app.inspector.render();
-  setTab(app, 'pca');
+  app.project();
   onLangChange(() => {
     app.inspector.render();
     app.tsne.refresh();
     if (!$('pj-status').classList.contains('error')) app.status('');
-    initPcaChoosers();
+    initPcaChoosers(app.state);
   });
   await showExamples(app);
   const config = configFromQuery();

@@ -8,38 +8,38 @@ import { t } from '../core/i18n.js';
 const STEP_BUDGET_MS = 30;
 const $ = (sel) => document.querySelector(`[data-testid="${sel}"]`);
 
-/** Fill the X/Y/Z component choosers with the top 10 components. */
-export function initPcaChoosers(variance = []) {
-  ['pca-x', 'pca-y', 'pca-z'].forEach((id, axis) => {
-    const sel = $(id);
-    const keep = sel.value === '' ? axis : Number(sel.value);
+/** Fill the X/Y/Z component choosers with the top 10 components, showing `state`'s choice. */
+export function initPcaChoosers(state, variance = []) {
+  ['pcaX', 'pcaY', 'pcaZ'].forEach((key, axis) => {
+    const sel = $(['pca-x', 'pca-y', 'pca-z'][axis]);
     sel.replaceChildren(...Array.from({ length: 10 }, (_, k) => {
       const pct = variance[k] === undefined ? '' : ` (${(variance[k] * 100).toFixed(1)}%)`;
       const o = new Option(t('pj.component', { k: k + 1 }) + pct, String(k));
       return o;
     }));
-    sel.value = String(keep);
+    sel.value = String(state[key]);
   });
 }
 
 /** Run PCA on the chosen components and show it. */
 export async function runPca(app) {
-  const components = ['pca-x', 'pca-y', 'pca-z'].map((id) => Number($(id).value || 0));
-  const res = await app.client.call('projector.pca', { components, sphereize: $('sphereize').checked },
+  const { state } = app;
+  const components = [state.pcaX, state.pcaY, state.pcaZ];
+  const res = await app.client.call('projector.pca', { components, sphereize: state.sphereize },
     { onProgress: (p) => app.status(t('pj.computing', { phase: p.phase || '' })) });
-  initPcaChoosers(res.variance);
-  const total = components.slice(0, app.dims).reduce((s, c) => s + (res.variance[c] || 0), 0);
+  initPcaChoosers(state, res.variance);
+  const total = components.slice(0, state.dims).reduce((s, c) => s + (res.variance[c] || 0), 0);
   $('pca-variance').textContent = t('pj.variance', { pct: (total * 100).toFixed(1) });
   app.status('');
-  app.showPositions(res.positions.data, 3, null, app.dims);
+  app.showPositions(res.positions.data, 3, null, state.dims);
 }
 
 /** Run the custom projection from the four queries. */
 export async function runCustom(app) {
-  const q = (id) => $(id).value;
+  const s = app.state;
   const res = await app.client.call('projector.custom', {
-    left: q('custom-left'), right: q('custom-right'), up: q('custom-up'), down: q('custom-down'),
-    column: app.searchColumn(), regex: $('custom-regex').checked,
+    left: s.customLeft, right: s.customRight, up: s.customUp, down: s.customDown,
+    column: s.searchColumn || null, regex: s.customRegex,
   });
   const c = res.counts;
   $('custom-counts').textContent = t('pj.customCounts', c);
@@ -64,7 +64,7 @@ export function createTsne(app) {
     $('tsne-pause').dataset.inflight = on ? '1' : '0';
   };
   const loop = async (token) => {
-    if (token !== run.token || run.paused || run.inflight || app.tab !== 'tsne') return;
+    if (token !== run.token || run.paused || run.inflight || app.state.projection !== 'tsne') return;
     busy(true);
     try {
       const res = await app.client.call('projector.tsne.step', { n: 1000, budget_ms: STEP_BUDGET_MS, kl: false });
@@ -82,14 +82,14 @@ export function createTsne(app) {
   const start = async () => {
     run.token += 1;
     const token = run.token;
-    run.dims = app.dims;
+    const s = app.state;
+    run.dims = s.dims;
     while (run.inflight) await new Promise((r) => setTimeout(r, 10));
-    const weight = Number($('supervise-weight').value) / 100;
-    const lr = $('learning-rate').value;
+    const weight = s.superviseWeight / 100;
     const res = await app.client.call('projector.tsne.start', {
-      dims: run.dims, perplexity: Number($('perplexity').value),
-      learning_rate: lr === 'auto' ? 'auto' : Number(lr),
-      supervise_column: weight > 0 ? $('supervise-column').value : null, supervise_weight: weight,
+      dims: run.dims, perplexity: s.perplexity,
+      learning_rate: s.learningRate === 'auto' ? 'auto' : Number(s.learningRate),
+      supervise_column: weight > 0 ? s.superviseColumn : null, supervise_weight: weight,
     }, { onProgress: (p) => app.status(t('pj.computing', { phase: p.phase || '' })) });
     app.status('');
     run.indices = res.indices ? Uint32Array.from(res.indices.data) : null;
@@ -115,8 +115,8 @@ export function createTsne(app) {
     },
     async supervise() {
       if (!run.active) return;
-      const weight = Number($('supervise-weight').value) / 100;
-      await app.client.call('projector.tsne.supervise', { column: $('supervise-column').value || null, weight });
+      const s = app.state;
+      await app.client.call('projector.tsne.supervise', { column: s.superviseColumn || null, weight: s.superviseWeight / 100 });
     },
     /** Forget the run (a new dataset). */
     reset() {
