@@ -5,7 +5,6 @@ one Python accepts unchanged, for TensorFlow Playground links, odd hashes and ra
 import json
 import random
 import shutil
-import subprocess
 
 import pytest
 
@@ -16,6 +15,7 @@ from nnlab.playground.features import FEATURE_FUNCTIONS
 from nnlab.playground.activations import HIDDEN_ACTIVATIONS
 from nnlab.playground.network import REGULARIZATIONS
 from tests.conftest import ROOT
+from tests.nodejs import node_json
 
 # Links as TensorFlow Playground writes them (its share URL), plus odd and hostile hashes.
 ANCHOR_LINKS = [
@@ -105,9 +105,7 @@ def page_configs(hashes, tmp_path):
         f"const hashes = JSON.parse(readFileSync({json.dumps(str(tmp_path / 'hashes.json'))}, 'utf8'));"
         "console.log(JSON.stringify(hashes.map((h) => { const st = s.parseHash(h);"
         " return [st, s.trainerConfig(st), s.parseHash(s.toHash(st))]; })));")
-    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return node_json(script)
 
 
 def test_every_hash_the_page_reads_gives_a_config_python_accepts_unchanged(tmp_path):

@@ -260,7 +260,8 @@ def test_data_and_regenerate_keep_the_network():
 
 # ---------------------------------------------------------------- exports
 
-def test_numpy_script_reproduces_the_trainers_losses(tmp_path):
+def edited_run():
+    """A run with every kind of event: epochs, a weight and a bias edit, new data, a new learning rate."""
     t = Trainer({**SMALL, "regularization": "L1", "regularizationRate": 0.01, "features": ["x", "y", "sinX"]})
     t.step(6)
     t.set_weight(0, 1, 2, 0.7)
@@ -269,6 +270,11 @@ def test_numpy_script_reproduces_the_trainers_losses(tmp_path):
     t.set_learning_rate(0.3)
     t.set_bias(1, 0, -0.2)
     t.step(3)
+    return t
+
+
+def test_numpy_script_reproduces_the_trainers_losses(tmp_path):
+    t = edited_run()
     script = tmp_path / "run.py"
     script.write_text(export.to_numpy_script(t))
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
@@ -281,16 +287,10 @@ def test_numpy_script_reproduces_the_trainers_losses(tmp_path):
 
 
 def test_replaying_a_runs_events_gives_the_same_network_and_losses():
-    t = Trainer({**SMALL, "regularization": "L1", "regularizationRate": 0.01, "features": ["x", "y", "sinX"]})
-    t.step(5)
-    t.set_weight(0, 1, 2, 0.7)
-    t.regenerate(11)
-    t.set_learning_rate(0.3)
-    t.set_bias(1, 0, -0.2)
-    t.step(3)
+    t = edited_run()
     again = Trainer(t.to_dict()["created_config"])
     again.replay(t.to_dict()["events"])
-    assert again.epoch == t.epoch == 8 and again.events == t.events
+    assert again.epoch == t.epoch == 11 and again.events == t.events
     np.testing.assert_array_equal(again.net.params, t.net.params)
     np.testing.assert_array_equal(again.net.live, t.net.live)
     assert again.evaluate() == t.evaluate()

@@ -3,21 +3,18 @@ the state as JSON and reads back equal; old (version 1) bookmarks still open; ho
 mismatched values fall back to defaults or are refused with a reason, never half-applied."""
 
 import json
-import subprocess
 
 from tests.conftest import ROOT
+from tests.nodejs import node_json
 
 STATE_JS = (ROOT / "site" / "js" / "projector" / "state.js").as_uri()
 
 
 def run(body):
     """Evaluate `body` (JS statements ending in `return value`) with state.js as `s`; the value as JSON."""
-    script = (f"const s = await import({json.dumps(STATE_JS)});"
-              f"const out = (() => {{ {body} }})();"
-              "console.log(JSON.stringify(out));")
-    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return node_json(f"const s = await import({json.dumps(STATE_JS)});"
+                     f"const out = (() => {{ {body} }})();"
+                     "console.log(JSON.stringify(out));")
 
 
 def test_a_bookmark_is_the_state_and_reads_back_equal():
