@@ -1,7 +1,4 @@
-/** Module face of lang.js (the classic script every page loads first). */
+/** Module face of lang.js (the classic script every page loads first): what modules use of it. */
 const lang = globalThis.nnlabLang;
 export const t = lang.t;
-export const getLang = lang.get;
-export const setLang = lang.set;
-export const applyTranslations = lang.apply;
 export const onLangChange = lang.onChange;
