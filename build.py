@@ -18,7 +18,7 @@ import os
 import sys
 import time
 
-from buildsys import assemble, env, examples, offline, pyodide_tests
+from buildsys import assemble, env, examples, offline, pyodide_tests, snapshot
 from buildsys.common import BUILD, ROOT, SITE_OUT, BuildError, say
 
 
@@ -28,6 +28,7 @@ def build(with_examples=False):
     py = env.venv_python()
     node_modules = env.npm_packages()
     assemble.build_site(node_modules, py)
+    snapshot.make()
     offline.bundle(node_modules)
     if with_examples:
         examples.build_examples(SITE_OUT / "data")

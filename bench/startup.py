@@ -2,6 +2,9 @@
 
     python3 build.py build && <venv python> bench/startup.py [--runs 3] [--pages index,board] [--reference DIR]
 
+A page may carry a query: `--pages "playground,playground?snapshot=off"` measures the
+Playground with and without the memory snapshot of a started Python (buildsys/snapshot.py).
+
 Cold: a new browser profile (empty HTTP and code caches). Warm: the browser
 restarted on that profile, so the HTTP cache and V8's compiled-wasm cache are on
 disk, as on a student's second visit (from file:// there is no HTTP cache, so
@@ -55,14 +58,21 @@ def time_ready(pw, profile, url, exe, base, site):
     return ms, loaded_bytes(urls, base, site), marks
 
 
+def page_url(base, page):
+    """'playground?snapshot=off' -> base + 'playground.html?snapshot=off'."""
+    name, _, query = page.partition("?")
+    return f"{base}{name}.html" + (f"?{query}" if query else "")
+
+
 def measure(pw, base, page, runs, exe, site=SITE):
     """(median cold ms, median warm ms, bytes read, stage marks of the median cold run)."""
     cold, warm, size = [], [], 0
+    url = page_url(base, page)
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as profile:
-            ms, size, marks = time_ready(pw, profile, f"{base}{page}.html", exe, base, site)
+            ms, size, marks = time_ready(pw, profile, url, exe, base, site)
             cold.append((ms, marks))
-            warm.append(time_ready(pw, profile, f"{base}{page}.html", exe, base, site)[0])
+            warm.append(time_ready(pw, profile, url, exe, base, site)[0])
     cold.sort(key=lambda c: c[0])
     mid = cold[len(cold) // 2]
     return mid[0], statistics.median(warm), size, mid[1]
@@ -79,13 +89,14 @@ def main():
     server, http_base = serve_in_thread(SITE)
     ref_server, ref_base = serve_in_thread(args.reference) if args.reference else (None, None)
     file_base = SITE.resolve().as_uri() + "/"
-    print(f"{'page':<11} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
+    width = max(11, *(len(p) + 1 for p in args.pages.split(",")))
+    print(f"{'page':<{width}} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
           f" {'MB http':>8} {'MB file':>8}" + ("   reference http cold / warm, new/ref cold, warm" if ref_base else ""))
     with sync_playwright() as pw:
         for page in args.pages.split(","):
             h = measure(pw, http_base, page, args.runs, args.chromium)
             f = measure(pw, file_base, page, args.runs, args.chromium)
-            line = (f"{page:<11} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
+            line = (f"{page:<{width}} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
                     f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f}")
             if ref_base:
                 r = measure(pw, ref_base, page, args.runs, args.chromium, args.reference)

@@ -26,8 +26,8 @@ BUNDLE_DIR = "bundle"
 OFFLINE_DIR = "offline"
 # What the worker always needs, besides the wheels of the packages it loads (paths in build/site).
 CORE = ("pyodide/pyodide.js", "pyodide/pyodide.asm.js", "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip",
-        "pyodide/pyodide-lock.json", "pyodide/nnlab-wheels.json", "nnlab.zip")
-STORED = (".whl", ".zip", ".png", ".jpg", ".wasm")  # already compressed or barely compressible: gzip fast
+        "pyodide/pyodide-lock.json", "pyodide/nnlab-wheels.json", "nnlab.zip", "generated/pyodide-snapshot.bin.gz")
+STORED = (".whl", ".zip", ".png", ".jpg", ".wasm", ".gz")  # already compressed or barely compressible: gzip fast
 
 
 def bundle(node_modules, site=SITE_OUT):

@@ -27,10 +27,20 @@ def test_numpy_in_the_worker_gives_cpythons_answer(page, site_url):
     page.goto(site_url)
     wait_ready(page)
     assert "numpy 2.0.2" in page.text_content('[data-testid="loader"]')
+    assert page.evaluate("window.nnlab.versions.started") == "snapshot"
     kind, text = run_check(page, 150, 3, 7)
     assert kind == "result", text
     shown = float(text.split("=")[1].split(",")[0])
     assert shown == pytest.approx(expected_trace(150, 7), abs=0.001)
+
+
+def test_python_started_afresh_gives_the_same_answer(page, site_url):
+    page.goto(site_url + "?snapshot=off")
+    wait_ready(page)
+    assert page.evaluate("window.nnlab.versions.started") == "fresh"
+    kind, text = run_check(page, 150, 3, 7)
+    assert kind == "result", text
+    assert float(text.split("=")[1].split(",")[0]) == pytest.approx(expected_trace(150, 7), abs=0.001)
 
 
 def test_python_error_is_shown_and_next_request_works(page, site_url):
@@ -89,6 +99,7 @@ def test_language_switch_changes_text_and_persists(page, site_url):
 def test_tool_pages_start_python(page, site_url, name):
     page.goto(site_url + name)
     wait_ready(page)
+    assert page.evaluate("window.nnlab.versions.started") == "snapshot"  # the build's memory snapshot
 
 
 def test_scikit_learn_is_fetched_only_when_a_page_asks(page, site_url):

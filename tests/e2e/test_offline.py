@@ -75,6 +75,7 @@ def test_each_page_starts_python_reading_no_file_but_scripts(watched, folder, na
     watched.goto(folder + name)
     wait_ready(watched)
     assert "numpy" in watched.text_content(tid("loader"))
+    assert watched.evaluate("window.nnlab.versions.started") == "snapshot"
     wrapped = [u for u in watched.requests if "/offline/" in u]
     assert any(u.endswith("pyodide.asm.wasm.js") for u in wrapped) and any(u.endswith("nnlab.zip.js") for u in wrapped)
     # Only pages, styles, scripts and the icon: Python's files came as scripts.

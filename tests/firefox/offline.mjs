@@ -29,6 +29,8 @@ async function ready(page, url) {
   const status = await page.$eval('body', (b) => b.dataset.status);
   const loader = await page.$eval('[data-testid="loader"]', (e) => e.textContent.trim());
   if (status !== 'ready') throw new Error(`status ${status}: ${loader}`);
+  const started = await page.evaluate(() => window.nnlab.versions.started);
+  if (started !== 'snapshot') throw new Error(`Python started ${started}, not from the build's memory snapshot`);
   return loader;
 }
 

@@ -92,12 +92,15 @@ export class PythonClient {
 
   /**
    * Load Pyodide, numpy and nnlab; onProgress gets {stage}. Resolves with versions.
-   * A page opened with `?handlers=bench` also serves the benchmarks' requests (nnlab.benchmarks).
+   * A page opened with `?handlers=bench` also serves the benchmarks' requests (nnlab.benchmarks);
+   * `?snapshot=off` starts Python without the memory snapshot (for benchmarks).
    */
   init(onProgress, packages = []) {
-    const handlers = new URLSearchParams(location.search).getAll('handlers');
+    const query = new URLSearchParams(location.search);
+    const handlers = query.getAll('handlers');
+    const snapshot = query.get('snapshot') !== 'off';
     this.ready = this.ready || this.offlineFiles(['numpy', ...packages], true)
-      .then((files) => this.call('init', { packages, offline: OFFLINE, files, handlers }, { onProgress }));
+      .then((files) => this.call('init', { packages, offline: OFFLINE, files, handlers, snapshot }, { onProgress }));
     return this.ready;
   }
 

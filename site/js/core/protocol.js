@@ -7,8 +7,10 @@
  *   - error data: {message, type, traceback} (type is the Python exception class).
  *
  * Types the worker answers itself: 'init' (load Pyodide, numpy and nnlab; params
- * {packages, offline, files, handlers}; progress data {stage: 'runtime' | 'numpy' | 'nnlab'};
- * handlers: names of extra tables of nnlab.api.EXTRA_TABLES, e.g. ['bench']),
+ * {packages, offline, files, handlers, snapshot}; progress data {stage: 'runtime' | 'numpy' | 'nnlab'};
+ * handlers: names of extra tables of nnlab.api.EXTRA_TABLES, e.g. ['bench']; snapshot: false
+ * starts Python without the build's memory snapshot; the result is nnlab.diag.versions plus
+ * started: 'snapshot' | 'fresh'),
  * 'load' (params {packages: [...], files}, e.g. scikit-learn, loaded only by pages
  * that need it). From a folder (offline: true) `files` carries the wrapped files
  * they need, path -> string (assets.js); served, it is absent. 'cancel' (params {id})

@@ -14,6 +14,7 @@ import { encodeValue, reply, transferables } from './protocol.js';
 
 const IN_MEMORY = 'https://bundle.invalid/';
 const PKG_DIR = '/home/pyodide/nnlab-pkg';
+const SNAPSHOT = 'generated/pyodide-snapshot.bin.gz'; // site path, see buildsys/snapshot.py
 const memory = new Map(); // URL under IN_MEMORY -> bytes
 let ROOT = null; // the site root: bundle/worker.js's parent when served, IN_MEMORY offline
 let runtime = null;   // {pyodide, server} once 'init' finished
@@ -55,11 +56,44 @@ function runScript(path) {
   }
 }
 
+/**
+ * The gzipped memory snapshot of a started interpreter (buildsys/snapshot.py) as bytes,
+ * or null when this copy of the site has none or it cannot be read: Python then starts afresh.
+ */
+async function readSnapshot(open) {
+  try {
+    const res = await open();
+    if (!res.ok) return null;
+    return new Uint8Array(await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * loadPyodide from the snapshot when there is one (about 3 s less here), else (or if it is
+ * refused) afresh. Resolves with {pyodide, started: 'snapshot' | 'fresh'}.
+ */
+async function loadPython(options, snapshot) {
+  const bytes = await snapshot;
+  if (bytes) {
+    try {
+      return { pyodide: await self.loadPyodide({ ...options, _loadSnapshot: bytes }), started: 'snapshot' };
+    } catch (err) {
+      console.warn(`nnlab: starting from the snapshot failed (${err?.message ?? err}); starting Python afresh`);
+    }
+  }
+  return { pyodide: await self.loadPyodide(options), started: 'fresh' };
+}
+
 async function startPyodide(params) {
+  const options = { stdout: console.log, stderr: console.warn };
+  const useSnapshot = params.snapshot !== false;
   if (!params.offline) {
     ROOT = new URL('../', self.location.href);
+    const snapshot = useSnapshot ? readSnapshot(() => fetch(new URL(SNAPSHOT, ROOT))) : null; // in parallel
     importScripts(new URL('pyodide/pyodide.js', ROOT).href);
-    return self.loadPyodide({ indexURL: new URL('pyodide/', ROOT).href, stdout: console.log, stderr: console.warn });
+    return loadPython({ ...options, indexURL: new URL('pyodide/', ROOT).href }, snapshot);
   }
   ROOT = new URL(IN_MEMORY);
   await remember(params.files);
@@ -67,14 +101,15 @@ async function startPyodide(params) {
   runScript('pyodide/pyodide.js');
   runScript('pyodide/pyodide.asm.js'); // defines _createPyodideModule: loadPyodide then skips its own load
   const base = `${IN_MEMORY}pyodide/`;
-  return self.loadPyodide({ indexURL: base, lockFileURL: `${base}pyodide-lock.json`, stdLibURL: `${base}python_stdlib.zip`,
-    stdout: console.log, stderr: console.warn });
+  const snapshot = useSnapshot ? readSnapshot(() => fetch(IN_MEMORY + SNAPSHOT)) : null;
+  return loadPython({ ...options, indexURL: base, lockFileURL: `${base}pyodide-lock.json`,
+    stdLibURL: `${base}python_stdlib.zip` }, snapshot);
 }
 
 async function boot(id, params) {
   const stage = (name) => post(reply(id, 'progress', { stage: name }));
   stage('runtime');
-  const pyodide = await startPyodide(params);
+  const { pyodide, started } = await startPyodide(params);
   stage('numpy');
   await pyodide.loadPackage(['numpy', ...(params.packages || [])], { messageCallback: () => {} });
   stage('nnlab');
@@ -84,7 +119,8 @@ async function boot(id, params) {
   pyodide.pyimport('sys').path.insert(0, PKG_DIR);
   const server = pyodide.pyimport('nnlab.api').make_server(params.handlers || []); // extra tables, e.g. 'bench'
   runtime = { pyodide, server };
-  return pyodide.pyimport('nnlab.diag').versions(null).toJs({ dict_converter: Object.fromEntries });
+  const versions = pyodide.pyimport('nnlab.diag').versions(null).toJs({ dict_converter: Object.fromEntries });
+  return { ...versions, started };
 }
 
 /** Rejects when the page's Content-Security-Policy refuses something here (Pyodide would wait for ever). */
