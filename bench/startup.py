@@ -12,6 +12,11 @@ warm only helps what the browser keeps itself). Also the megabytes each page
 reads from build/site. Prints medians and the file:// / http ratio per page;
 with --reference (another build's site folder, e.g. of the previous commit) also
 that build served, and the served ratio new / reference.
+
+First it measures the floor of this design in the same run (bench/_floor.py: a bare
+page that only starts the same Pyodide and numpy in a worker, served; "floor?snapshot=on"
+from the build's memory snapshot, as the pages start), and prints each page's served
+cold and warm times as ratios to the plain floor.
 """
 
 import argparse
@@ -27,6 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from buildsys.serve import serve_in_thread  # noqa: E402
 from conftest import CHROMIUM_FLAGS, SITE  # noqa: E402
+from _floor import floor_site  # noqa: E402
 
 PAGES = ("index", "playground", "board", "projector")
 
@@ -89,15 +95,25 @@ def main():
     server, http_base = serve_in_thread(SITE)
     ref_server, ref_base = serve_in_thread(args.reference) if args.reference else (None, None)
     file_base = SITE.resolve().as_uri() + "/"
-    width = max(11, *(len(p) + 1 for p in args.pages.split(",")))
-    print(f"{'page':<{width}} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
-          f" {'MB http':>8} {'MB file':>8}" + ("   reference http cold / warm, new/ref cold, warm" if ref_base else ""))
+    width = max(18, *(len(p) + 1 for p in args.pages.split(",")))
+    floor_dir = tempfile.TemporaryDirectory()
+    floor_server, floor_base = serve_in_thread(floor_site(SITE, floor_dir.name))
     with sync_playwright() as pw:
+        floors = {}
+        for variant in ("floor", "floor?snapshot=on"):
+            floors[variant] = measure(pw, floor_base, variant, args.runs, args.chromium, Path(floor_dir.name))
+            c, w = floors[variant][:2]
+            print(f"{variant:<{width}} {c:>7.0f}ms {w:>4.0f}ms  (served; stages: "
+                  + ", ".join(f"{name} {t}" for name, t in floors[variant][3]) + ")", flush=True)
+        floor = floors["floor"]
+        print(f"{'page':<{width}} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
+              f" {'MB http':>8} {'MB file':>8} {'/floor cold, warm':>18}"
+              + ("   reference http cold / warm, new/ref cold, warm" if ref_base else ""))
         for page in args.pages.split(","):
             h = measure(pw, http_base, page, args.runs, args.chromium)
             f = measure(pw, file_base, page, args.runs, args.chromium)
             line = (f"{page:<{width}} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
-                    f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f}")
+                    f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f} {h[0] / floor[0]:>10.2f}x, {h[1] / floor[1]:.2f}x")
             if ref_base:
                 r = measure(pw, ref_base, page, args.runs, args.chromium, args.reference)
                 line += f"   {r[0]:>5.0f}ms / {r[1]:>4.0f}ms, {h[0] / r[0]:.2f}x, {h[1] / r[1]:.2f}x"
@@ -105,6 +121,8 @@ def main():
             for label, m in (("http", h), ("file", f)):  # where the cold start's time goes (ms from navigation)
                 print(f"    {label} cold stages: " + ", ".join(f"{name} {t}" for name, t in m[3]), flush=True)
     server.shutdown()
+    floor_server.shutdown()
+    floor_dir.cleanup()
     if ref_server:
         ref_server.shutdown()
 
