@@ -176,12 +176,40 @@ def test_large_dataset_is_sampled_for_tsne(server):
     assert len(np.unique(started["indices"])) == 250
 
 
-def test_config_handler(server):
-    out, _ = result(server, "projector.config", {"text": 'embeddings { tensor_path: "a.tsv" }',
-                                                 "name": "projector_config.pbtxt"})
-    assert out["embeddings"][0]["tensor_path"] == "a.tsv"
+def test_resolve_handler_makes_paths_relative_to_the_root(server):
+    out, _ = result(server, "projector.resolve", {"text": 'embeddings { tensor_path: "a.tsv" }',
+                                                  "path": "run1/projector_config.pbtxt"})
+    assert out["embeddings"][0]["tensor_path"] == "run1/a.tsv" and out["need"] == []
+
+
+def test_config_choice_prefers_a_run_config(server):
+    out, _ = result(server, "projector.config_choice", {"paths": ["a.json", "r/projector_config.pbtxt"]})
+    assert out["path"] == "r/projector_config.pbtxt"
 
 
 def test_warmup_imports_scipy_in_steps(server):
     out, progress = result(server, "projector.warmup")
     assert [p["module"] for p in progress] == ["scipy.linalg", "scipy.fft"] and out["scipy"]
+
+
+def test_load_takes_a_checkpoint_variable_with_its_metadata(server):
+    from pathlib import Path
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "checkpoints" / "tf2"
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    res, _ = result(server, "projector.resolve", {"text": files["projector_config.pbtxt"].decode(),
+                                                  "path": "projector_config.pbtxt"})
+    assert res["need"] == ["checkpoint"]
+    res, _ = result(server, "projector.resolve", {"text": files["projector_config.pbtxt"].decode(),
+                                                  "path": "projector_config.pbtxt",
+                                                  "files": {"checkpoint": files["checkpoint"].decode()}})
+    res, _ = result(server, "projector.resolve", {"text": files["projector_config.pbtxt"].decode(),
+                                                  "path": "projector_config.pbtxt",
+                                                  "files": {"checkpoint": files["checkpoint"].decode(),
+                                                            res["need"][0]: np.frombuffer(files[res["need"][0]], np.uint8)}})
+    [emb] = res["embeddings"]
+    var = emb["checkpoint"]["variable"]
+    data = files[emb["checkpoint"]["data_path"]][var["offset"]:var["offset"] + var["size"]]
+    info, _ = result(server, "projector.load", {"vectors": np.frombuffer(data, np.uint8), "variable": var,
+                                                "name": emb["tensor_name"], "metadata": files["metadata.tsv"].decode()})
+    assert info["n"] == 40 and info["dim"] == 6
+    assert info["columns"][0]["values"][0] == "word0" and info["columns"][0]["values"][-1] == "word39"

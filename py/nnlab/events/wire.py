@@ -126,7 +126,7 @@ def _payload(arr, wire, p, end):
     return value, size, nxt, ok & (nxt <= end)
 
 
-def _varint(data, i, end):
+def varint(data, i, end):
     """One varint of `data` at `i` (Python ints): (value, next offset), or (None, None) if invalid."""
     value = 0
     for j in range(i, min(i + _MAX_VARINT, end)):
@@ -138,17 +138,17 @@ def _varint(data, i, end):
 
 def field_at(data, i, end):
     """(number, wire, value, payload pos, size, next offset) of the field at `i`, or None if invalid."""
-    key, p = _varint(data, i, end)
+    key, p = varint(data, i, end)
     if key is None:
         return None
     wire, value, size = key & 7, 0, 0
     if wire == VARINT:
-        value, nxt = _varint(data, p, end)
+        value, nxt = varint(data, p, end)
     elif wire in (FIXED64, FIXED32):
         size = 8 if wire == FIXED64 else 4
         nxt = p + size
     elif wire == LEN:
-        size, p = _varint(data, p, end)
+        size, p = varint(data, p, end)
         nxt = None if size is None or size > end - p else p + size
     else:
         nxt = None

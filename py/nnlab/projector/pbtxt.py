@@ -188,21 +188,17 @@ def _many(fields, key):
     return None if got is None else [v for v, _ in got]
 
 
-def parse_projector_config(text, name="projector_config.pbtxt"):
-    """Parse a ProjectorConfig in text format.
-
-    Returns
-    -------
-    list of dict, one per embedding (see `embedding_info`).
-    """
+def parse_message(text, name):
+    """The top-level fields of a text-format message: ``{field: [(value, line), ...]}``."""
     parser = _Parser(text, name)
     top = parser.message(close="")
     parser.take("")
-    embeddings = top.get("embeddings", [])
-    if not embeddings:
-        raise ParseError(name, 1, "no 'embeddings { ... }' block")
+    return top
+
+
+def _embeddings(top, name):
     out = []
-    for emb, line in embeddings:
+    for emb, line in top.get("embeddings", []):
         if not isinstance(emb, dict):
             raise ParseError(name, line, "embeddings must be a { ... } block")
         at = {key: got[0][1] for key, got in emb.items()}  # each field's first line
@@ -217,3 +213,33 @@ def parse_projector_config(text, name="projector_config.pbtxt"):
                                   _one(emb, "tensor_path", name), _one(emb, "metadata_path", name),
                                   _one(emb, "bookmarks_path", name), sprite, field_lines=at))
     return out
+
+
+def parse_projector_config(text, name="projector_config.pbtxt"):
+    """Parse a ProjectorConfig in text format that lists its embeddings.
+
+    Returns
+    -------
+    list of dict, one per embedding (see `embedding_info`).
+    """
+    out = _embeddings(parse_message(text, name), name)
+    if not out:
+        raise ParseError(name, 1, "no 'embeddings { ... }' block")
+    return out
+
+
+def parse_run_config(text, name="projector_config.pbtxt"):
+    """Parse a run's ProjectorConfig as TensorBoard does: embeddings may name checkpoint
+    variables, or be absent (then every 2-D float variable of the checkpoint is one).
+
+    Returns
+    -------
+    dict
+        ``embeddings`` (list, maybe empty; see `embedding_info`) and
+        ``model_checkpoint_path`` (str or None).
+    """
+    top = parse_message(text, name)
+    path = _one(top, "model_checkpoint_path", name)
+    return {"embeddings": _embeddings(top, name),
+            "model_checkpoint_path": _string(path, name, top.get("model_checkpoint_path", [(0, 1)])[0][1],
+                                             "checkpoint path")}

@@ -9,14 +9,18 @@ Requests and replies (all params optional unless marked):
 
 - ``projector.load`` {vectors*: (N, d) array | TSV text | ``.bytes`` bytes,
   shape: [N, d] (for bytes or a flat array), metadata: TSV text, name,
-  vectors_name (file name in errors), metadata_name} -> progress {phase, done,
+  vectors_name (file name in errors), metadata_name, variable: a checkpoint variable
+  from projector.resolve (vectors are then its bytes)} -> progress {phase, done,
   total}; result {name, n, dim, columns: [{name, values: [str per point], unique,
   numeric, categorical}], sampled, tsne_points, tsne_max}; the page labels and
   colours points from these values and parses no metadata itself
 - ``projector.warmup`` {} -> progress {phase, module}; result {scipy: version}
 - ``projector.classify`` {heads*: [TSV start, ...]} -> {vectors: [bool, ...]}
   (which picked files are vectors, which metadata)
-- ``projector.config`` {text*, name*} -> {embeddings: [...]} (see `nnlab.projector.io`)
+- ``projector.config_choice`` {paths*} -> {path: the config among picked files, or None}
+- ``projector.resolve`` {text*, path*, files: {path: text | bytes | None}} -> {embeddings:
+  [...], need: [path, ...]} (see `nnlab.projector.runfolder`: read the needed files, None
+  for missing ones, and call again; a checkpoint variable's embedding says which bytes to send)
 - ``projector.pca`` {components: [i, j, k] = [0, 1, 2], sphereize: false}
   -> {positions: (N, 3) float32, variance: [ratio per component], components}
 - ``projector.tsne.start`` {dims: 2, perplexity: 30, learning_rate: "auto", seed: 0,
@@ -37,7 +41,7 @@ import time
 
 import numpy as np
 
-from . import io, neighbors, pca, search, tsne
+from . import checkpoint, io, neighbors, pca, runfolder, search, tsne
 from ._util import with_phase
 from .custom import custom_projection
 from .errors import ParseError
@@ -100,13 +104,15 @@ def _column_info(meta):
 
 
 def load(ctx, vectors, metadata=None, name="tensors", metadata_name="metadata.tsv", shape=None,
-         vectors_name=None):
+         vectors_name=None, variable=None):
     """Parse and store a dataset (a generator: TSV parsing yields between chunks).
 
     `vectors_name` is the vectors' file name in error messages (default `name`).
     """
     name, dataset = (vectors_name or name), name
-    if isinstance(vectors, str):
+    if variable is not None:
+        X = checkpoint.read_tensor(checkpoint.variable_from(variable), _bytes_or_text(vectors), name)
+    elif isinstance(vectors, str):
         X = yield from with_phase(io.iter_parse_vectors_tsv(vectors, name), "parse")
     elif isinstance(vectors, (bytes, bytearray, memoryview)):
         X = io.parse_vectors_bytes(vectors, shape, name)
@@ -139,9 +145,19 @@ def classify(ctx, heads):
     return {"vectors": [io.looks_like_vectors(h) for h in heads]}
 
 
-def config(ctx, text, name):
-    """Parse a projector config (JSON or pbtxt, by the file name)."""
-    return {"embeddings": io.parse_config(text, name)}
+def config_choice(ctx, paths):
+    """Which of the picked `paths` is the projector config (None: there is none)."""
+    return {"path": runfolder.config_choice(list(paths))}
+
+
+def resolve(ctx, text, path, files=None):
+    """A config's embeddings with root-relative paths, or the files it needs read first."""
+    read = {k: (None if v is None else _bytes_or_text(v)) for k, v in (files or {}).items()}
+    return runfolder.resolve(text, path, read)
+
+
+def _bytes_or_text(value):
+    return value if isinstance(value, str) else np.asarray(value, dtype=np.uint8).tobytes()
 
 
 def run_pca(ctx, components=(0, 1, 2), sphereize=False):
@@ -248,7 +264,8 @@ def custom(ctx, left="", right="", up="", down="", column=None, regex=False, see
 HANDLERS = {
     "projector.warmup": warmup,
     "projector.load": load,
-    "projector.config": config,
+    "projector.config_choice": config_choice,
+    "projector.resolve": resolve,
     "projector.classify": classify,
     "projector.pca": run_pca,
     "projector.tsne.start": tsne_start,
