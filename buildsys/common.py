@@ -104,3 +104,13 @@ def package_module(rel):
 def is_event_file(name):
     """nnlab.events.discover.is_event_file: the one rule for what an event file is."""
     return package_module("events/discover.py").is_event_file(name)
+
+
+def log_files(paths):
+    """nnlab.events.discover.log_files: which files of a log directory the Board reads."""
+    return package_module("events/discover.py").log_files(paths)
+
+
+def projector_config_name():
+    """nnlab.events.discover.PROJECTOR_CONFIG: the file that makes a folder show embeddings."""
+    return package_module("events/discover.py").PROJECTOR_CONFIG

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import env
 from .assemble import mirror_tree
-from .common import ROOT, BuildError, Stage, cache_dir, is_event_file, python_tag, sha256_text
+from .common import ROOT, BuildError, Stage, cache_dir, is_event_file, log_files, python_tag, sha256_text
 
 REQUIREMENTS = ROOT / "requirements-examples.txt"
 SOURCES = ROOT / "py" / "nnlab" / "examples"
@@ -108,8 +108,9 @@ def manifest_entry(name, folder):
                          f"fix py/nnlab/examples/{name}.py so it passes them to cli.write_result")
     logdir = folder / entry["logdir"]
     # A static host cannot list folders: name the event files so the Board can fetch them.
-    entry["event_files"] = sorted(p.relative_to(logdir).as_posix() for p in logdir.rglob("*")
-                                  if p.is_file() and is_event_file(p.name))
+    listed = log_files(sorted(p.relative_to(logdir).as_posix() for p in logdir.rglob("*") if p.is_file()))
+    entry["event_files"] = [p for p in listed if is_event_file(p)]
+    entry["projector_files"] = [p for p in listed if not is_event_file(p)]  # the Board's EMBEDDINGS
     for key in ("logdir", "projector", "image"):
         entry[key] = f"{name}/{entry[key]}" if entry.get(key) else None
     return entry

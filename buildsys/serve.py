@@ -1,7 +1,8 @@
 """A static file server for build/site with the MIME types Pyodide needs.
 
 With a log directory (``build.py serve --logdir DIR``) it also answers
-``GET /logdir/index.json`` (``[{path, size, mtime}]`` of DIR's event files) and
+``GET /logdir/index.json`` (``[{path, size, mtime, event}]`` of DIR's event files and
+of the files under folders holding a projector config) and
 ``GET /logdir/<path>`` for those files, honouring ``Range: bytes=N-`` so the
 Board fetches only what was appended since its last read.
 
@@ -22,7 +23,7 @@ import threading
 import urllib.parse
 from pathlib import Path
 
-from .common import is_event_file
+from .common import is_event_file, log_files, projector_config_name
 
 MIME = {
     ".wasm": "application/wasm",
@@ -75,32 +76,45 @@ def _urlsafe(rel):
 
 
 def logdir_index(logdir):
-    """Event files under `logdir`: ``[{"path": "/"-separated relative path, "size", "mtime"}]``, sorted.
+    """Files of `logdir` the Board reads (event files, and what projector configs' folders hold):
+    ``[{"path": "/"-separated relative path, "size", "mtime", "event": bool}]``, sorted.
 
     `logdir` is a resolved path. Symlinked folders are not descended (as os.walk does by default);
     a file that vanishes or dangles while listing is left out, the rest are kept.
     """
-    out = []
+    found = {}
     for dirpath, dirnames, filenames in os.walk(logdir):
         dirnames.sort()
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
             rel = Path(full).relative_to(logdir).as_posix()
-            found = _servable(logdir, full) if is_event_file(name) and _urlsafe(rel) else None
-            if found:
-                out.append({"path": rel, "size": found[1].st_size, "mtime": found[1].st_mtime})
+            if _urlsafe(rel):
+                found[rel] = full
+    out = []
+    for rel in log_files(sorted(found)):
+        ok = _servable(logdir, found[rel])
+        if ok:
+            out.append({"path": rel, "size": ok[1].st_size, "mtime": ok[1].st_mtime, "event": is_event_file(rel)})
     return out
 
 
-def resolve_event_file(logdir, rel):
-    """The resolved path of the event file `rel` ("/"-separated) that logdir_index lists, else None.
+def _in_projector_folder(logdir, parts):
+    """Whether a folder on the way to `parts` (the file's own included) holds a projector config."""
+    config = projector_config_name()
+    return any(os.path.isfile(os.path.join(logdir, *parts[:k], config)) for k in range(len(parts)))
+
+
+def resolve_log_file(logdir, rel):
+    """The resolved path of the file `rel` ("/"-separated) that logdir_index lists, else None.
 
     Checks the one path instead of walking the folder, with logdir_index's rule: plain components,
     real (not symlinked) folders on the way, and a readable regular file inside `logdir` at the end.
     """
     parts = rel.split("/")
-    if not _urlsafe(rel) or not is_event_file(parts[-1]) or any(
-            p in ("", ".", "..") or os.sep in p or (os.altsep and os.altsep in p) for p in parts):
+    if not _urlsafe(rel) or any(p in ("", ".", "..") or os.sep in p or (os.altsep and os.altsep in p)
+                                for p in parts):
+        return None
+    if not is_event_file(parts[-1]) and not _in_projector_folder(logdir, parts):
         return None
     folder = logdir
     for part in parts[:-1]:
@@ -178,7 +192,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def _logdir(self, logdir, rel):
         if rel == "index.json":
             return self._send(200, json.dumps(logdir_index(logdir)).encode(), "application/json")
-        real = resolve_event_file(logdir, rel)
+        real = resolve_log_file(logdir, rel)
         try:
             fd = os.open(real, OPEN_FLAGS) if real else None
         except OSError:  # vanished or swapped for a link since the check

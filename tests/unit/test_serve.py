@@ -78,12 +78,25 @@ def test_logdir_index_and_appended_bytes(logsrv):
     f = logsrv.logs / "run" / "events.out.tfevents.1"
     status, _, body = get(logsrv, "/logdir/index.json")
     st = f.stat()
-    assert json.loads(body) == [{"path": "run/events.out.tfevents.1", "size": 10, "mtime": st.st_mtime}]
+    assert json.loads(body) == [{"path": "run/events.out.tfevents.1", "size": 10, "mtime": st.st_mtime, "event": True}]
     assert get(logsrv, "/logdir/run/events.out.tfevents.1")[::2] == (200, DATA)
     with open(f, "ab") as out:
         out.write(b"new")
     status, headers, body = get(logsrv, "/logdir/run/events.out.tfevents.1", {"Range": "bytes=10-"})
     assert (status, body, headers["Content-Range"]) == (206, b"new", "bytes 10-12/13")
+
+
+def test_files_under_a_projector_config_are_listed_and_served_others_not(logsrv):
+    emb = logsrv.logs / "emb"
+    (emb / "00000").mkdir(parents=True)
+    for rel, body in (("projector_config.pbtxt", b"embeddings {}"), ("00000/tensors.tsv", b"1\t2\n"),
+                      ("checkpoint", b"x")):
+        (emb / rel).write_bytes(body)
+    (logsrv.logs / "run" / "notes.txt").write_bytes(b"private")
+    assert index(logsrv) == ["emb/00000/tensors.tsv", "emb/checkpoint", "emb/projector_config.pbtxt",
+                             "run/events.out.tfevents.1"]
+    assert get(logsrv, "/logdir/emb/00000/tensors.tsv")[::2] == (200, b"1\t2\n")
+    assert get(logsrv, "/logdir/run/notes.txt")[0] == 404
 
 
 def test_symlink_out_of_logdir_is_neither_listed_nor_served(logsrv, tmp_path):
@@ -110,14 +123,14 @@ def test_dangling_or_vanished_files_do_not_break_the_others(logsrv, monkeypatch)
     doomed = logsrv.logs / "doomed.tfevents"
     doomed.write_bytes(b"x")
     import buildsys.serve as serve
-    check = serve.resolve_event_file
+    check = serve.resolve_log_file
 
     def check_then_delete(logdir, rel):
         found = check(logdir, rel)
         if rel == "doomed.tfevents":
             doomed.unlink()
         return found
-    monkeypatch.setattr(serve, "resolve_event_file", check_then_delete)
+    monkeypatch.setattr(serve, "resolve_log_file", check_then_delete)
     assert get(logsrv, "/logdir/doomed.tfevents")[0] == 404
     assert get(logsrv, "/logdir/run/events.out.tfevents.1")[::2] == (200, DATA)
 

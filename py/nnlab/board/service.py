@@ -12,6 +12,7 @@ import json
 import numpy as np
 
 from ..events import KINDS, LogdirReader, is_event_file
+from ..projector import runfolder
 from . import histograms as hist
 from .graph import graph_view, step_stats_by_node
 from .smoothing import DEFAULT_WEIGHT, smooth
@@ -35,6 +36,11 @@ def _bytes(data):
 def event_files(ctx, paths):
     """Which of `paths` (a picked folder's files, or a server's index) are event files, in order."""
     return {"paths": [p for p in paths if is_event_file(p)]}
+
+
+def embedding_configs(ctx, paths):
+    """The projector configs among a log directory's `paths`, one per run that shows embeddings."""
+    return {"paths": runfolder.run_configs(paths)}
 
 
 def reset(ctx):
@@ -197,6 +203,7 @@ def _node_stats(reader, run, tag):
 
 HANDLERS = {
     "board.event_files": event_files,
+    "board.embedding_configs": embedding_configs,
     "board.reset": reset,
     "board.feed": feed,
     "board.summary": summary,

@@ -7,11 +7,30 @@ import os
 import posixpath
 
 EVENT_FILE_MARK = "tfevents"
+# A folder holding this file shows embeddings (TensorBoard's projector plugin); the files
+# under it (tensors, metadata, sprites, checkpoints) belong to the log directory too.
+PROJECTOR_CONFIG = "projector_config.pbtxt"
 
 
 def is_event_file(name):
     """Whether a file name (base name or path) names an event file."""
     return EVENT_FILE_MARK in posixpath.basename(name.replace(os.sep, "/"))
+
+
+def projector_folders(paths):
+    """The folders ("" for the root) of the projector configs among "/"-separated `paths`."""
+    return sorted({posixpath.dirname(p) for p in paths if posixpath.basename(p) == PROJECTOR_CONFIG})
+
+
+def is_log_file(path, folders):
+    """Whether the page reads `path`: an event file, or a file under one of the projector `folders`."""
+    return is_event_file(path) or any(not f or path.startswith(f + "/") for f in folders)
+
+
+def log_files(paths):
+    """Of "/"-separated `paths` (a folder's listing), those the Board reads, in order."""
+    folders = projector_folders(paths)
+    return [p for p in paths if is_log_file(p, folders)]
 
 
 def run_of(path):

@@ -91,8 +91,7 @@ def write_projector(folder, name, vectors, header, rows, sprite=None):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     np.asarray(vectors, dtype="<f4").tofile(folder / "vectors.bytes")
-    lines = ["\t".join(header)] + ["\t".join(metadata_cell(c) for c in row) for row in rows]
-    (folder / "metadata.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_metadata(folder / "metadata.tsv", header, rows)
     embedding = {"tensorName": name, "tensorShape": [len(vectors), int(np.shape(vectors)[1])],
                  "tensorPath": "vectors.bytes", "metadataPath": "metadata.tsv"}
     if sprite is not None:
@@ -101,6 +100,12 @@ def write_projector(folder, name, vectors, header, rows, sprite=None):
     path = folder / "projector_config.json"
     path.write_text(json.dumps({"embeddings": [embedding]}, indent=1) + "\n")
     return path
+
+
+def write_metadata(path, header, rows):
+    """A metadata TSV: the header row, then one row per vector."""
+    lines = ["\t".join(header)] + ["\t".join(metadata_cell(c) for c in row) for row in rows]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def sprite_sheet(images):

@@ -106,7 +106,7 @@ def train(model, dataset, steps, logdir, seed):
     return float(np.mean(recent))
 
 
-def finish(args, name, title, model_vectors, dataset, loss, timer, extra):
+def finish(args, name, title, model_vectors, dataset, loss, timer, extra, dashboards=("scalars",)):
     """Export the Projector files and the t-SNE picture, then write example.json.
 
     Shared with word2vec_optimized, which ends the same way.
@@ -121,7 +121,7 @@ def finish(args, name, title, model_vectors, dataset, loss, timer, extra):
                                           dataset.reversed_dictionary)
     cli.write_result(
         args.out, name=name, kind="word-embedding", title=title, logdir="logs", runs=["."],
-        dashboards=["scalars"], projector=config.relative_to(args.out).as_posix(),
+        dashboards=list(dashboards), projector=config.relative_to(args.out).as_posix(),
         image="tsne.png", seconds=timer.seconds(), **extra,
         summary={"final_loss": round(loss, 4), "vocabulary": len(dataset.count),
                  "corpus_words": int(len(dataset.data)), "projector_rows": min(10000, len(unit)),

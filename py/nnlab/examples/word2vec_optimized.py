@@ -20,7 +20,7 @@ Run it alone with::
 import numpy as np
 import tensorflow as tf
 
-from . import cli, data, text
+from . import cli, data, embeddings, text
 from .word2vec_basic import VOCABULARY_SIZE, finish
 
 EMBEDDING_SIZE = 128
@@ -129,6 +129,22 @@ def train(model, dataset, epochs, logdir, seed, max_steps=None):
     return loss, step
 
 
+def save_for_tensorboard(logdir, vectors, count, limit=10000):
+    """As TensorFlow's projector tutorial does: the embedding (its `limit` most frequent
+    words) saved in a checkpoint, with a projector config naming the variable and its
+    metadata, in the log folder; the Board's EMBEDDINGS tab shows it."""
+    from tensorboard.plugins import projector
+
+    rows = min(limit, len(vectors))
+    tf.train.Checkpoint(embedding=tf.Variable(vectors[:rows])).save(str(logdir / "embedding.ckpt"))
+    embeddings.write_metadata(logdir / "metadata.tsv", ["word", "count"], count[:rows])
+    config = projector.ProjectorConfig()
+    emb = config.embeddings.add()
+    emb.tensor_name = "embedding/.ATTRIBUTES/VARIABLE_VALUE"
+    emb.metadata_path = "metadata.tsv"
+    projector.visualize_embeddings(str(logdir), config)
+
+
 def main(argv=None):
     args = cli.parse_args(__doc__.splitlines()[0], argv)
     timer = cli.Timer()
@@ -141,9 +157,10 @@ def main(argv=None):
     model = SkipGramNeg(len(dataset.count), EMBEDDING_SIZE, table, args.seed)
     loss, steps = train(model, dataset, EPOCHS, args.out / "logs", args.seed,
                         max_steps=2000 if args.quick else None)
+    save_for_tensorboard(args.out / "logs", model.embeddings.numpy(), dataset.count)
     neighbours = finish(args, "word2vec_optimized", "word2vec (optimised, negative sampling)",
                         model.embeddings.numpy(), dataset, loss, timer,
-                        dict(data=source, steps=steps, quick=args.quick))
+                        dict(data=source, steps=steps, quick=args.quick), dashboards=("scalars", "embeddings"))
     for word, near in neighbours.items():
         cli.progress(f"{word}: {', '.join(near)}")
     cli.progress(f"done in {timer.seconds()}s")

@@ -18,18 +18,18 @@ by its file name beside the config.
 import posixpath
 import re
 
+from ..events.discover import PROJECTOR_CONFIG
 from . import checkpoint, pbtxt
 from .errors import ParseError, text_of
 from .jsonconfig import parse_config_json
 
-CONFIG_NAME = "projector_config.pbtxt"
 STATE_NAME = "checkpoint"
 _ABSOLUTE = re.compile(r"^(/|[A-Za-z]:[\\/]|\\\\)")
 
 
 def run_configs(paths):
     """Paths (of `paths`) that are a run's projector config, sorted."""
-    return sorted(p for p in paths if posixpath.basename(p) == CONFIG_NAME)
+    return sorted(p for p in paths if posixpath.basename(p) == PROJECTOR_CONFIG)
 
 
 def config_choice(paths):

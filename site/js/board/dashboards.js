@@ -7,13 +7,15 @@ import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
 import { f64, natural, userRegex } from './dom.js';
 import { histogramCard, modeSelect } from './dists.js';
+import { renderEmbeddings } from './embeddings.js';
 import { renderGraph } from './graph.js';
 import { audioCards, errorCard, imageCards, stampSteps, textCard } from './media.js';
 
 /** Tabs in TensorBoard's order; `kind` is the reader's kind of tags they show. */
 export const TABS = [
   { id: 'scalars', kind: 'scalars' }, { id: 'images', kind: 'images' }, { id: 'audio', kind: 'audio' }, { id: 'graphs', kind: 'graph' },
-  { id: 'distributions', kind: 'histograms' }, { id: 'histograms', kind: 'histograms' }, { id: 'text', kind: 'text' },
+  { id: 'distributions', kind: 'histograms' }, { id: 'histograms', kind: 'histograms' },
+  { id: 'embeddings', kind: 'embeddings' }, { id: 'text', kind: 'text' },
 ];
 
 function tagFilter(settings, rerender) {
@@ -121,6 +123,10 @@ function showTab(view, box, dash, runs, rerender) {
     return view.scalars.render(dash, view.summary, runs, view.state.colors);
   }
   if (tab.id === 'graphs') return renderGraph(view, box, dash, runs);
+  if (tab.id === 'embeddings') {
+    box.replaceChildren();
+    return renderEmbeddings(view, dash, view.projectorBox, runs);
+  }
   box.replaceChildren(tagFilter(view.settings, rerender));
   if (tab.id === 'images') imageControls(box, dash, view.settings);
   view.redrawers = [];

@@ -8,6 +8,7 @@ import { OFFLINE, siteFile } from '../core/assets.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
 import { renderDashboard, TABS } from './dashboards.js';
+import { listEmbeddings } from './embeddings.js';
 import { renderRuns, runColors, visibleRuns } from './runs.js';
 import { ScalarsDashboard } from './scalars.js';
 import { LogSource, droppedFiles, exampleManifest, pickedFiles, serverIndex } from './source.js';
@@ -28,11 +29,13 @@ function showSummary(view, files = view.fileCount) {
   const { summary } = view;
   view.fileCount = files; // kept so a language switch can re-render this line
   const status = ui('board-status');
-  status.dataset.kind = summary.runs.length ? 'ok' : 'error';
-  status.textContent = summary.runs.length
-    ? t('board.loaded', { runs: summary.runs.length, files, points: summary.points.toLocaleString() })
+  const runs = view.state.runs.length; // runs with events, and folders with embeddings only
+  status.dataset.kind = runs ? 'ok' : 'error';
+  status.textContent = runs
+    ? t('board.loaded', { runs, files, points: summary.points.toLocaleString() })
     : t('board.noEvents');
-  const lines = [...view.failed.map((f) => t('board.fileFailed', f)), ...summary.warnings];
+  const lines = [...view.failed.map((f) => t('board.fileFailed', f)), ...summary.warnings,
+    ...(view.embeddings?.failed || []).map((f) => t('board.embeddingFailed', f))];
   const list = ui('warnings');
   list.hidden = !lines.length;
   list.replaceChildren(...lines.map((w) => el('li', { text: w })));
@@ -44,6 +47,7 @@ function makeView(client) {
     brightness: 1, contrast: 100, actualSize: false, mode: 'offset',
     graph: { run: '', tag: '', meta: '', color: 'structure', search: '', expanded: new Set() } };
   return { client, tooltip, settings, tab: 'scalars', summary: null, token: 0, failed: [],
+    entries: [], embeddings: null, projector: null, projectorBox: ui('embeddings-view'),
     state: { runs: [], hidden: new Set(), runFilter: '', colors: new Map() },
     scalars: new ScalarsDashboard({ client, tooltip }, settings) };
 }
@@ -61,16 +65,30 @@ function refresh(view) {
     onclick: () => { view.tab = id; refresh(view); } })));
   view.token += 1;
   root.dataset.tab = view.tab;
+  if (view.tab !== 'embeddings') view.projectorBox.hidden = true; // kept, not removed: it holds a running Projector
   renderDashboard(view, ui('controls'), ui('dashboard'), visibleRuns(state), () => refresh(view));
 }
 
-async function afterRead(view, files) {
+/** Add each embedding to the summary's tags (for the tab's count) and its folder to the runs. */
+function addEmbeddings(summary, embeddings) {
+  const runs = [...summary.runs];
+  for (const item of embeddings.items) {
+    if (!runs.includes(item.run)) runs.push(item.run);
+    summary.tags[item.run] ??= {};
+    (summary.tags[item.run].embeddings ??= {})[item.name] = item.shape ? item.shape[0] : 0;
+  }
+  return runs;
+}
+
+async function afterRead(view, source, files) {
   view.summary = await view.client.call('board.summary');
-  view.state.runs = view.summary.runs;
+  view.entries = source.entries;
+  view.embeddings = await listEmbeddings(view.client, source.entries);
+  view.state.runs = addEmbeddings(view.summary, view.embeddings);
   view.state.colors = runColors(view.summary.runs);
   view.scalars.forget();
   showSummary(view, files);
-  root.dataset.board = view.summary.runs.length ? 'ready' : 'empty';
+  root.dataset.board = view.state.runs.length ? 'ready' : 'empty';
   refresh(view);
 }
 
@@ -87,7 +105,7 @@ async function open(view, source, read, reload = false) {
       showSummary(view);
       return;
     }
-    await afterRead(view, files);
+    await afterRead(view, source, files);
   } catch (err) {
     root.dataset.board = 'error';
     ui('board-status').dataset.kind = 'error';
@@ -136,7 +154,11 @@ async function main() {
   const view = makeView(client);
   const source = new LogSource(client, showProgress);
   const openFiles = wireInputs(view, source);
-  onLangChange(() => { if (view.summary) showSummary(view); refresh(view); });
+  onLangChange((lang) => {
+    if (view.summary) showSummary(view);
+    refresh(view);
+    view.projector?.post({ type: 'nnlab.lang', lang });
+  });
   const index = await serverIndex();
   if (index) {
     ui('reload').hidden = false;

@@ -11,8 +11,9 @@ import { OFFLINE, siteFile } from '../core/assets.js';
 
 const SLICE = 4 << 20; // bytes per board.feed call: one short, uninterruptible chunk in the worker
 
-function logdirUrl(path) {
-  return `logdir/${path.split('/').map(encodeURIComponent).join('/')}`;
+/** The URL of a served log file, absolute (it is handed to the Projector's frame as well). */
+export function logdirUrl(path) {
+  return new URL(`logdir/${path.split('/').map(encodeURIComponent).join('/')}`, location.href).href;
 }
 
 /** The server's listing of event files, or null when the page is not served with --logdir. */
@@ -40,7 +41,8 @@ export async function exampleManifest() {
     const data = await res.json();
     return (Array.isArray(data?.examples) ? data.examples : [])
       .filter((ex) => ex && ex.logdir && Array.isArray(ex.event_files) && ex.event_files.length)
-      .map((ex) => ({ name: String(ex.name), title: String(ex.title || ex.name), logdir: ex.logdir, files: ex.event_files }));
+      .map((ex) => ({ name: String(ex.name), title: String(ex.title || ex.name), logdir: ex.logdir,
+        files: [...ex.event_files, ...(Array.isArray(ex.projector_files) ? ex.projector_files : [])] }));
   } catch {
     return [];
   }
@@ -102,6 +104,7 @@ export class LogSource {
     this.ignored = 0;
     this.fedBytes = 0; // over the page's life: a reload that adds nothing changes nothing
     this.failed = []; // [{path, message}] of files that could not be read: the others still open
+    this.entries = []; // every file of the log folder, [{path, file} | {path, url}]
   }
 
   /** Forget everything (Python included) before opening another source. */
@@ -136,7 +139,9 @@ export class LogSource {
   /** Read from the server what is new since the last read; the first call reads everything. */
   async readServer(index) {
     // serve.py lists only event files, by the same Python rule: no round trip per reload to filter again
-    const list = index || (await serverIndex()) || [];
+    const all = index || (await serverIndex()) || [];
+    this.entries = all.map((f) => ({ path: f.path, url: logdirUrl(f.path) })); // for the EMBEDDINGS tab
+    const list = all.filter((f) => f.event);
     const todo = list.filter((f) => f.size > (this.sent.get(f.path) || 0) || !this.sent.has(f.path));
     const state = { file: 0, files: todo.length, bytes: 0, total: todo.reduce((s, f) => s + f.size - (this.sent.get(f.path) || 0), 0) };
     this.failed = [];
@@ -168,6 +173,7 @@ export class LogSource {
 
   /** Read picked or dropped files ([{path, file}]); returns how many event files there were. */
   async readFiles(files) {
+    this.entries = files;
     const events = await this.eventFiles(files);
     this.ignored = files.length - events.length;
     const state = { file: 0, files: events.length, bytes: 0, total: events.reduce((s, f) => s + f.file.size, 0) };

@@ -46,56 +46,109 @@ async function readSprite(buf, path, dim, n) {
   return { image, dim: [w, h], cols };
 }
 
+const MAX_ROUNDS = 4; // projector.resolve asks for the checkpoint file, then its index
+
 /**
- * Load params for embedding `which` of a config, reading its files with `read(path, asBytes)`.
- * Returns {params, embeddings, sprite}: params go to projector.load; embeddings
- * lists every tensor of the config; sprite is null or {image, dim, cols}.
+ * The embeddings of the config at `path`: Python resolves it (and a checkpoint it names),
+ * asking for the files it needs; `read(p)` gives an ArrayBuffer or null when p is not there,
+ * `need(p)` the config itself (or throws). See nnlab.projector.runfolder.
  */
-async function fromConfig(client, text, name, read, which = 0) {
-  const { embeddings } = await client.call('projector.config', { text, name });
+export async function resolveConfig(client, path, need, read) {
+  const text = new TextDecoder().decode(await need(path));
+  const files = {};
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const res = await client.call('projector.resolve', { text, path, files });
+    if (!res.need.length) return res.embeddings;
+    for (const p of res.need) files[p] = await read(p).then((b) => (b === null ? null : new Uint8Array(b)));
+  }
+  throw new Error(`${path}: its checkpoint could not be found`);
+}
+
+/**
+ * Load params for embedding `which` of the config at `path` (root-relative), reading files
+ * with `read(path)` (an ArrayBuffer, or null when the file is not there). Python resolves the
+ * config (and a checkpoint it names) and says which files to read. Returns {params,
+ * embeddings, sprite, read}: params go to projector.load; embeddings lists every tensor's
+ * name; sprite is null or {path, dim}.
+ */
+async function fromConfig(client, path, read, which = 0) {
+  const need = async (p) => {
+    const buf = await read(p);
+    if (buf === null) throw new Error(t('pj.missingFile', { config: path, path: p }));
+    return buf;
+  };
+  const embeddings = await resolveConfig(client, path, need, read);
   const emb = embeddings[Math.min(which, embeddings.length - 1)];
   const params = { name: emb.tensor_name || emb.tensor_path };
-  const path = emb.tensor_path;
-  if (path.endsWith('.bytes')) {
-    if (!emb.tensor_shape) throw new Error(`${name}: ${path} needs a tensorShape`);
+  if (emb.checkpoint) { // a checkpoint variable: only its bytes cross to the worker
+    const { data_path: dataPath, variable } = emb.checkpoint;
+    params.vectors = new Uint8Array((await need(dataPath)).slice(variable.offset, variable.offset + variable.size));
+    params.variable = variable;
+    params.vectors_name = dataPath;
+  } else if (emb.tensor_path.endsWith('.bytes')) {
+    if (!emb.tensor_shape) throw new Error(`${path}: ${emb.tensor_path} needs a tensorShape`);
     // Flat, with the shape beside it: the worker checks the byte count against
     // the shape and names the file (an array record's own shape would fail in numpy's reshape).
-    params.vectors = bytesToFloats(await read(path, true), path);
+    params.vectors = bytesToFloats(await need(emb.tensor_path), emb.tensor_path);
     params.shape = emb.tensor_shape;
-    params.vectors_name = path;
+    params.vectors_name = emb.tensor_path;
   } else {
-    params.vectors = await read(path, false);
+    params.vectors = new TextDecoder().decode(await need(emb.tensor_path));
+    params.vectors_name = emb.tensor_path;
   }
   if (emb.metadata_path) {
-    params.metadata = await read(emb.metadata_path, false);
+    params.metadata = new TextDecoder().decode(await need(emb.metadata_path));
     params.metadata_name = emb.metadata_path;
   }
   const names = embeddings.map((e) => e.tensor_name || e.tensor_path);
   const sprite = emb.sprite ? { path: emb.sprite.image_path, dim: emb.sprite.single_image_dim } : null;
-  return { params, embeddings: names, sprite, read };
+  return { params, embeddings: names, sprite, read: need };
 }
 
 /** Decode the sprite of a fromConfig result for `n` loaded points (null without one). */
 export async function loadSprite(source, n) {
   if (!source.sprite) return null;
   const { path, dim } = source.sprite;
-  return readSprite(await source.read(path, true), path, dim, n);
+  return readSprite(await source.read(path), path, dim, n);
 }
 
 /** Load a config by URL (built-in examples and ?config=): its paths are relative to it. */
 export async function urlParams(client, configUrl, which = 0) {
-  const get = async (url, asBytes) => {
+  const read = async (p) => {
+    const url = new URL(p, configUrl).href;
     let res;
     try {
       res = await fetchUrl(url);
     } catch {
       throw new Error(t('pj.fetchFailed', { url }));
     }
+    if (res.status === 404) return null;
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    return asBytes ? res.arrayBuffer() : res.text();
+    return res.arrayBuffer();
   };
-  const text = await get(configUrl, false);
-  return fromConfig(client, text, baseName(configUrl), (p, b) => get(new URL(p, configUrl).href, b), which);
+  return fromConfig(client, baseName(configUrl), read, which);
+}
+
+/**
+ * A reader over [{path, file}] or [{path, url}] entries (a picked folder, or a log folder handed
+ * over by the Board): a path is looked up as given, else by its file name.
+ */
+export function entryReader(entries) {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const byName = new Map(entries.map((e) => [baseName(e.path), e]));
+  return async (p) => {
+    const e = byPath.get(p) || byName.get(baseName(p));
+    if (!e) return null;
+    if (e.file) return e.file.arrayBuffer();
+    const res = await fetchUrl(e.url);
+    if (!res.ok) throw new Error(`${e.url}: HTTP ${res.status}`);
+    return res.arrayBuffer();
+  };
+}
+
+/** Load params for embedding `which` of the config `path` among `entries` (see entryReader). */
+export function folderParams(client, entries, path, which = 0) {
+  return fromConfig(client, path, entryReader(entries), which);
 }
 
 /** The config URL named by the page's `?config=` parameter, resolved against the page; or null. */
@@ -115,16 +168,9 @@ export function configFromQuery(search = location.search) {
  */
 export async function fileParams(client, files, which = 0) {
   const list = [...files];
-  const byName = new Map(list.map((f) => [baseName(f.name), f]));
-  const config = list.find((f) => /\.(json|pbtxt)$/i.test(f.name));
-  if (config) {
-    const read = (p, asBytes) => {
-      const f = byName.get(baseName(p));
-      if (!f) throw new Error(`${config.name} refers to ${p}: pick it together with the config`);
-      return asBytes ? f.arrayBuffer() : f.text();
-    };
-    return fromConfig(client, await config.text(), config.name, read, which);
-  }
+  const entries = list.map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+  const { path } = await client.call('projector.config_choice', { paths: entries.map((e) => e.path) });
+  if (path) return folderParams(client, entries, path, which);
   const tsvs = list.filter((f) => !/\.bytes$/i.test(f.name));
   const heads = await Promise.all(tsvs.map((f) => f.slice(0, 4096).text()));
   const numeric = (await client.call('projector.classify', { heads })).vectors;

@@ -8,7 +8,7 @@ import { startPython } from '../core/app.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { Scatter } from '../render/scatter3.js';
 import { attachOrbit } from '../render/orbit.js';
-import { configFromQuery, fileParams, listExamples, loadSprite, urlParams } from './data.js';
+import { configFromQuery, fileParams, folderParams, listExamples, loadSprite, urlParams } from './data.js';
 import { columnColors, highlight } from './colors.js';
 import { createInspector } from './inspector.js';
 import { createTsne, initPcaChoosers, runCustom, runPca } from './projections.js';
@@ -220,10 +220,12 @@ function bindButtons(app) {
   on('isolate', 'click', () => app.inspector.isolate());
   on('show-all', 'click', () => app.setIsolated(null));
   on('clear-selection', 'click', () => app.inspector.clear());
-  on('pick-files', 'change', (e) => {
-    const files = [...e.target.files];
-    if (files.length) loadDataset(app, (k) => fileParams(app.client, files, k));
-  });
+  for (const id of ['pick-files', 'pick-folder']) {
+    on(id, 'change', (e) => {
+      const files = [...e.target.files];
+      if (files.length) loadDataset(app, (k) => fileParams(app.client, files, k));
+    });
+  }
   on('tensor', 'change', () => app.reload?.(Number($('tensor').value)));
   const zone = document.querySelector('main.pj');
   zone.addEventListener('dragover', (e) => e.preventDefault());
@@ -244,6 +246,26 @@ async function showExamples(app) {
     b.addEventListener('click', () => loadDataset(app, (k) => urlParams(app.client, ex.config, k)));
     return b;
   }));
+}
+
+/**
+ * Inside the Board (an iframe of its EMBEDDINGS tab): no site header; the Board hands over a
+ * log folder's files ({type: 'nnlab.open-embedding', entries: [{path, file | url}], config, which})
+ * and the language. Messages from anything but the parent page are ignored.
+ */
+function embedInBoard(app) {
+  if (window.parent === window) return;
+  document.body.classList.add('embedded');
+  window.addEventListener('message', (e) => {
+    if (e.source !== window.parent || !e.data || typeof e.data !== 'object') return;
+    const { type, entries, config, which } = e.data;
+    if (type === 'nnlab.open-embedding' && Array.isArray(entries) && typeof config === 'string') {
+      loadDataset(app, (k) => folderParams(app.client, entries, config, k), Number(which) || 0);
+    } else if (type === 'nnlab.lang') {
+      globalThis.nnlabLang.set(e.data.lang);
+    }
+  });
+  window.parent.postMessage({ type: 'nnlab.projector-ready' }, '*'); // file:// pages have an opaque origin
 }
 
 async function main() {
@@ -272,6 +294,7 @@ async function main() {
     if (!$('pj-status').classList.contains('error')) app.status('');
     initPcaChoosers(app.state);
   });
+  embedInBoard(app);
   await showExamples(app);
   const config = configFromQuery();
   if (config) await loadDataset(app, (k) => urlParams(client, config, k)); // the standalone projector's ?config=URL
