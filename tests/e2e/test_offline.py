@@ -24,6 +24,7 @@ from test_projector_config import N_SPRITE, dark_pixels, files_for
 
 pytestmark = pytest.mark.e2e
 EVENTS = ROOT / "tests/fixtures/events"
+CHECKPOINTS = ROOT / "tests/fixtures/checkpoints"
 PAGES = ("index.html", "playground.html", "board.html", "projector.html")
 
 
@@ -40,9 +41,12 @@ def add_examples(site):
     for name, body in files_for().items():
         (proj / name).write_bytes(body)
     logs = data / "tiny_board" / "logs"
+    shutil.copytree(CHECKPOINTS / "tf2", logs / "emb")  # a checkpoint with a projector config
     events = sorted(p.relative_to(logs).as_posix() for p in logs.rglob("*") if "tfevents" in p.name)
+    emb = sorted(p.relative_to(logs).as_posix() for p in (logs / "emb").iterdir())
     manifest = {"format": 1, "examples": [
-        {"name": "tiny_board", "title": "Tiny board", "logdir": "tiny_board/logs", "event_files": events},
+        {"name": "tiny_board", "title": "Tiny board", "logdir": "tiny_board/logs", "event_files": events,
+         "projector_files": emb},
         {"name": "tiny_projector", "title": "Tiny projector", "logdir": None, "projector": "tiny_projector/projector/config.json"}]}
     (data / "manifest.json").write_text(json.dumps(manifest))
 
@@ -117,6 +121,22 @@ def test_board_opens_its_example_then_picked_files(page, folder):
     page.set_input_files(tid("pick-files"), [str(p) for p in tf1])
     page.wait_for_function("() => document.querySelector('[data-testid=\"board-status\"]').textContent.includes('1 run')")
     assert page.get_attribute("main.bd", "data-board") == "ready"
+
+
+def test_board_embeddings_open_a_checkpoint_in_the_projector_frame(page, folder):
+    page.goto(folder + "board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="waiting"]', timeout=60_000)
+    page.click(f'{tid("example")}:has-text("Tiny board")')
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=60_000)
+    page.click(tid("tab-embeddings"))
+    rows = page.eval_on_selector_all(tid("embedding"), "rows => rows.map(r => [r.dataset.run, r.dataset.tag])")
+    assert rows == [["emb", "embedding/.ATTRIBUTES/VARIABLE_VALUE"]]
+    frame = page.frame_locator(tid("projector-frame"))
+    frame.locator(f'main.pj[data-projector="ready"] {tid("points-visible")}:text-is("40")').wait_for(timeout=120_000)
+    inner = page.locator(tid("projector-frame")).element_handle().content_frame()
+    labels = inner.evaluate("() => { const a = window.nnlabProjector.app; return [a.label(0), a.label(a.ds.n - 1)]; }")
+    assert labels == ["word0", "word39"]
 
 
 def test_projector_opens_its_example_with_sprites(page, folder):

@@ -1,5 +1,5 @@
 """The site from a folder in Firefox ESR over WebDriver BiDi (tests/firefox/offline.mjs), default
-file:// policy: each tool reaches ready, the Playground trains, the Board opens its example,
+file:// policy: each tool reaches ready, the Playground trains, the Board opens its example and its EMBEDDINGS in the Projector frame,
 the language carries to the next page. Firefox comes from `build.py test` (NNLAB_FIREFOX)."""
 
 import json
@@ -31,10 +31,12 @@ def checks(folder, tmp_path_factory):  # noqa: F811
     return json.loads(done.stdout.strip().splitlines()[-1])["checks"]
 
 
-@pytest.mark.parametrize("name", ["playground", "board", "projector", "language"])
+@pytest.mark.parametrize("name", ["playground", "board", "projector", "embeddings", "language"])
 def test_from_a_folder_in_firefox(checks, name):
     assert checks[name]["ok"], checks[name]["detail"]
     if name == "projector" and shutil.which("xvfb-run"):
         assert "with sprites" in checks[name]["detail"], checks[name]["detail"]
+    if name == "embeddings" and shutil.which("xvfb-run"):
+        assert "word0 … word39" in checks[name]["detail"], checks[name]["detail"]
     if name == "language":
         assert checks[name]["detail"].endswith("board.html?lang=zh")

@@ -82,6 +82,26 @@ async function projector(page) {
   return `${points} points with sprites; t-SNE past 100 iterations`;
 }
 
+async function embeddings(page) {
+  await ready(page, `${site}board.html`);
+  await page.waitForSelector('main.bd[data-board="waiting"] [data-testid="example"]', { timeout: TIMEOUT });
+  await page.click('[data-testid="example"]'); // Tiny board: a run with a checkpoint and a projector config
+  await page.waitForSelector('main.bd[data-board="ready"]', { timeout: TIMEOUT });
+  await page.click('[data-testid="tab-embeddings"]');
+  const frame = await (await page.waitForSelector('[data-testid="projector-frame"]', { timeout: TIMEOUT })).contentFrame();
+  await frame.waitForSelector('main.pj[data-projector="ready"], main.pj[data-projector="error"]', { timeout: TIMEOUT });
+  if (await frame.$('main.pj[data-projector="error"]')) {
+    const message = await frame.$eval('[data-testid="pj-status"]', (e) => e.textContent);
+    if (!message.includes('WebGL')) throw new Error(`projector failed: ${message}`);
+    return `no WebGL here, and the page says so: ${message}`;
+  }
+  await frame.waitForFunction(() => document.querySelector('[data-testid="points-visible"]').textContent === '40', { timeout: TIMEOUT });
+  const labels = await frame.evaluate(() => { const a = window.nnlabProjector.app; return [a.label(0), a.label(a.ds.n - 1)]; });
+  await page.screenshot({ path: `${out}/firefox-embeddings.png` });
+  if (labels.join() !== 'word0,word39') throw new Error(`labels ${labels}`);
+  return `40 points, labels ${labels.join(' … ')}`;
+}
+
 async function language(page) {
   await ready(page, `${site}index.html`);
   await page.click('[data-testid="lang-zh"]');
@@ -95,7 +115,7 @@ async function language(page) {
 const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefox, headless: !process.env.DISPLAY,
   protocol: 'webDriverBiDi', args: ['--width=1280', '--height=900'] });
 try {
-  for (const [name, fn] of Object.entries({ playground, board, projector, language })) {
+  for (const [name, fn] of Object.entries({ playground, board, projector, embeddings, language })) {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     await check(name, () => fn(page));
