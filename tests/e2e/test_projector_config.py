@@ -154,3 +154,20 @@ def test_a_slow_full_draw_drags_a_subset_and_redraws_all_on_release(page, site_u
     assert drawn == (20_000 if cost > 30 else n), (cost, drawn)
     page.mouse.up()
     page.wait_for_function(f"() => document.querySelector('{tid('plot')}').dataset.drawn === '{n}'")
+
+
+def test_a_picked_log_folder_opens_its_checkpoint_variable(page, site_url, tmp_path):
+    """A run folder written by TensorFlow (tests/fixtures/checkpoints/tf1: a Saver checkpoint whose
+    `checkpoint` file names an absolute path, a config naming the variable `emb`, metadata)."""
+    from conftest import ROOT
+    import shutil
+    folder = tmp_path / "run"
+    shutil.copytree(ROOT / "tests/fixtures/checkpoints/tf1", folder)
+    expected = json.loads((ROOT / "tests/fixtures/checkpoints/expected.json").read_text())["tf1"]["emb"]
+    page.goto(f"{site_url}projector.html")
+    wait_ready(page)
+    page.set_input_files(tid("pick-folder"), str(folder))
+    wait_loaded(page, 25)
+    got = page.evaluate("() => { const a = window.nnlabProjector.app; return [a.ds.name, a.ds.dim, a.label(0), a.label(24)]; }")
+    assert got == ["emb", 4, "w0", "w24"]
+    assert len(expected["values"]) == 25

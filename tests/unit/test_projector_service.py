@@ -183,8 +183,9 @@ def test_resolve_handler_makes_paths_relative_to_the_root(server):
 
 
 def test_config_choice_prefers_a_run_config(server):
-    out, _ = result(server, "projector.config_choice", {"paths": ["a.json", "r/projector_config.pbtxt"]})
-    assert out["path"] == "r/projector_config.pbtxt"
+    paths = ["a.json", "r/sub/projector_config.pbtxt", "r/projector_config.pbtxt"]
+    out, _ = result(server, "projector.config_choice", {"paths": paths})
+    assert out["path"] == "r/projector_config.pbtxt"  # the top-most of a folder's configs
 
 
 def test_warmup_imports_scipy_in_steps(server):

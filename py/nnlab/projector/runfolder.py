@@ -33,8 +33,9 @@ def run_configs(paths):
 
 
 def config_choice(paths):
-    """Which picked file is the config: a ``projector_config.pbtxt``, else the first ``.json`` / ``.pbtxt``."""
-    runs = run_configs(paths)
+    """Which picked file is the config: the top-most ``projector_config.pbtxt``, else the first
+    ``.json`` / ``.pbtxt``."""
+    runs = sorted(run_configs(paths), key=lambda p: (p.count("/"), p))
     if runs:
         return runs[0]
     return next((p for p in paths if p.lower().endswith((".json", ".pbtxt"))), None)

@@ -69,12 +69,12 @@ export async function resolveConfig(client, path, need, read) {
  * with `read(path)` (an ArrayBuffer, or null when the file is not there). Python resolves the
  * config (and a checkpoint it names) and says which files to read. Returns {params,
  * embeddings, sprite, read}: params go to projector.load; embeddings lists every tensor's
- * name; sprite is null or {path, dim}.
+ * name; sprite is null or {path, dim}. `missing(p)` is the message for a file that is not there.
  */
-async function fromConfig(client, path, read, which = 0) {
+async function fromConfig(client, path, read, which = 0, missing = (p) => t('pj.missingFile', { config: path, path: p })) {
   const need = async (p) => {
     const buf = await read(p);
-    if (buf === null) throw new Error(t('pj.missingFile', { config: path, path: p }));
+    if (buf === null) throw new Error(missing(p));
     return buf;
   };
   const embeddings = await resolveConfig(client, path, need, read);
@@ -126,7 +126,7 @@ export async function urlParams(client, configUrl, which = 0) {
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return res.arrayBuffer();
   };
-  return fromConfig(client, baseName(configUrl), read, which);
+  return fromConfig(client, baseName(configUrl), read, which, (p) => `${new URL(p, configUrl).href}: HTTP 404`);
 }
 
 /**
