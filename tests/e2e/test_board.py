@@ -14,7 +14,8 @@ from nnlab.events.records import encode_many
 
 pytestmark = pytest.mark.e2e
 FIXTURES = ROOT / "tests/fixtures/events"
-HOSTILE = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+HOSTILE = ("<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">\n\n"
+           "# Notes\n\n| a | b |\n|---|---|\n| **1** | 2 |\n\n[run me](javascript:window.__pwned=3)")
 HOSTILE_TAG = "<b onmouseover=alert(1)>bold</b>"
 TABS = {"scalars": "scalars", "images": "images", "audio": "audio", "distributions": "histograms",
         "histograms": "histograms", "text": "text"}
@@ -118,11 +119,40 @@ def test_text_and_tags_with_html_stay_text(page, served):
     card = page.locator(f'[data-testid="chart-card"][data-tag="{HOSTILE_TAG}"]')
     assert card.locator(".card-title").text_content() == HOSTILE_TAG
     page.click('[data-testid="tab-text"]')
-    entry = page.locator('[data-testid="chart-card"][data-run="xss"] [data-testid="text-entry"] pre').first
+    entry = page.locator('[data-testid="chart-card"][data-run="xss"] [data-testid="text-entry"] .markdown').first
     entry.wait_for()
-    assert entry.text_content() == HOSTILE
+    # Markdown made HTML, then sanitised: the script is gone, the picture stays without its handler.
+    assert page.locator('[data-testid="dashboard"] script').count() == 0
+    assert page.locator('[data-testid="dashboard"] [onerror]').count() == 0
+    assert page.locator('[data-testid="chart-card"][data-run="xss"] .markdown img[src="x"]').count() >= 1
     assert page.evaluate("() => window.__pwned") is None
-    assert page.locator('[data-testid="dashboard"] script, [data-testid="dashboard"] img[src="x"]').count() == 0
+
+
+def test_markdown_text_is_rendered_and_links_cannot_run_script(page, served):
+    open_board(page, served)
+    page.click('[data-testid="tab-text"]')
+    md = page.locator('[data-testid="chart-card"][data-run="xss"] [data-testid="text-entry"] .markdown').first
+    md.wait_for()
+    assert md.locator("h1").text_content() == "Notes"
+    assert md.locator("table td strong").text_content() == "1"
+    link = md.locator("a", has_text="run me")
+    assert (link.get_attribute("href") or "").startswith("javascript:") is False
+    link.click()
+    assert page.evaluate("() => window.__pwned") is None
+
+
+def test_a_picked_run_colour_is_drawn_and_kept_across_reloads(page, served):
+    open_board(page, served)
+    pick = page.locator('[data-testid="run-item"][data-run="train"] [data-testid="run-color"]')
+    pick.fill("#ff0000")
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="chart-card"] .dl')]
+        .some(d => d.textContent.startsWith('train') && d.querySelector('.swatch').style.background === 'rgb(255, 0, 0)')""")
+    other = page.locator('[data-testid="run-item"][data-run="xss"] [data-testid="run-color"]').input_value()
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=90_000)
+    assert pick.input_value() == "#ff0000"
+    assert page.locator('[data-testid="run-item"][data-run="xss"] [data-testid="run-color"]').input_value() == other
 
 
 def test_csv_and_json_downloads_equal_the_data(page, served, logdir):
@@ -171,7 +201,7 @@ def test_controls_smoothing_axis_and_run_toggle(page, served, logdir):
     box = page.locator('[data-testid="chart-card"]').first.locator("canvas").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert page.locator('[data-testid="tooltip"] td').count() >= 5
-    page.locator('[data-testid="run-item"][data-run="xss"] input').uncheck()
+    page.locator('[data-testid="run-item"][data-run="xss"] [data-testid="run-toggle"]').uncheck()
     page.wait_for_function(f"""() => !document.querySelector('[data-testid="chart-card"][data-tag="{HOSTILE_TAG}"]')""")
     page.fill('[data-testid="run-filter"]', "^tr")
     assert page.locator('[data-testid="run-item"]:visible').count() == 1

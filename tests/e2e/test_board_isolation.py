@@ -106,7 +106,7 @@ def test_a_failing_text_tag_says_so_and_the_cards_after_it_come(board, logdir):
     card = '[data-testid="dashboard"] [data-testid="chart-card"]'
     board.wait_for_selector(f'{card}[data-tag="notes"] [data-testid="text-entry"]')
     assert "gone" in board.text_content(f'{card}[data-tag="{BROKEN}_notes"] [data-testid="card-error"]')
-    shown = board.eval_on_selector_all(f'{card}[data-tag="notes"] pre', "els => els.map(e => e.textContent)")
+    shown = board.eval_on_selector_all(f'{card}[data-tag="notes"] .markdown', "els => els.map(e => e.textContent.trim())")
     assert shown == [f"note {s}" for s in reversed(range(5))]
 
 

@@ -140,3 +140,11 @@ def test_op_details_list_inputs_outputs_shapes_and_attributes():
     assert nodes["x"]["attrs"] == {"dtype": "float32"}
     assert nodes["mm"]["inputs"] == ["x", "x"]
     assert nodes["mm"]["attrs"] == {"label": "<b>not html</b>", "transpose_a": "False"}
+
+
+def test_text_layout_is_tensorboards():
+    from nnlab.board.service import text_layout
+    assert text_layout(np.array(b"# hi")) == {"markdown": "# hi", "rows": None, "reduced": False}
+    assert text_layout(np.array([b"a", b"b"], dtype=object))["rows"] == [["a"], ["b"]]
+    cube = np.array([[[b"x", b"y"], [b"z", b"w"]], [[b"q", b"q"], [b"q", b"q"]]], dtype=object)
+    assert text_layout(cube) == {"markdown": None, "rows": [["x", "y"], ["z", "w"]], "reduced": True}

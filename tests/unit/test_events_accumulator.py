@@ -1,7 +1,8 @@
 """nnlab.events against TensorBoard's own EventAccumulator, on every fixture writer.
 
 Fixtures (tests/fixtures/events/, made by tests/fixtures/make_event_logs.py):
-TF2 tf.summary, TF1 compat, torch.utils.tensorboard, tensorboardX, nested runs.
+TF2 tf.summary, TF1 compat, torch.utils.tensorboard, tensorboardX, nested runs, and
+TensorBoard's plugins (PR curves, custom scalars, hparams; make_plugin_logs.py).
 EventAccumulator keeps tensor summaries (TF2, text, PR curves, ...) as raw
 tensors; they are compared through their plugin name with what we decoded.
 """
@@ -18,10 +19,10 @@ from tensorboard.compat.proto import config_pb2, graph_pb2, meta_graph_pb2  # no
 from tensorboard.util import tensor_util  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "events"
-WRITERS = ["tf2", "tf1", "torch", "tbx", "nested"]
+WRITERS = ["tf2", "tf1", "torch", "tbx", "nested", "plugins"]
 GRAPH_PLUGINS = {"graph_run_metadata_graph": "graph", "graph_keras_model": "graph",
                  "graph_run_metadata": "run_metadata"}
-DEDICATED = {"scalars", "histograms", "images", "audio", "text"}
+DEDICATED = {"scalars", "histograms", "images", "audio", "text", "pr_curves"}
 
 
 def accumulator(path):
@@ -156,6 +157,19 @@ def test_text(pair):
                 arr = tensor_util.make_ndarray(e.tensor_proto)
                 assert t.array.shape == arr.shape
                 assert t.array.reshape(-1).tolist() == [b.decode() for b in arr.reshape(-1)]
+
+
+def test_pr_curves(pair):
+    """torch's add_pr_curve and TensorBoard's pr_curve.pb: the (6, n) tensor of every step, exactly."""
+    reader, accs = pair
+    for run, acc in accs.items():
+        tags = tensor_tags(acc, plugins={"pr_curves"})
+        assert reader.tags(run)["pr_curves"] == tags
+        for tag in tags:
+            s, events = reader.pr_curves(run, tag), acc.Tensors(tag)
+            check_points(s, events)
+            for v, e in zip(s.values, events):
+                assert np.array_equal(v.values, tensor_util.make_ndarray(e.tensor_proto).astype(np.float64))
 
 
 def test_other_tensors(pair):

@@ -12,6 +12,7 @@ import json
 import numpy as np
 
 from ..events import KINDS, LogdirReader, is_event_file
+from ..events import hparams as hparams_table
 from ..projector import runfolder
 from . import histograms as hist
 from .graph import graph_view, step_stats_by_node
@@ -75,7 +76,8 @@ def summary(ctx):
     -------
     dict
         ``{"runs": [...], "tags": {run: {kind: {tag: points}}}, "points": int,
-        "warnings": [str, ...]}``.
+        "warnings": [str, ...]}``; a run holding an hparams session has kind
+        ``"hparams": {"session": 1}``.
     """
     reader = _reader(ctx)
     tags, total = {}, 0
@@ -83,7 +85,15 @@ def summary(ctx):
         by_kind = reader.tags(run)
         tags[run] = {k: {t: len(reader.series(run, k, t)) for t in by_kind[k]} for k in KINDS}
         total += sum(sum(v.values()) for v in tags[run].values())
-    return {"runs": reader.runs, "tags": tags, "points": total, "warnings": reader.warnings}
+    table = hparams_table.sessions(reader)
+    for row in table["sessions"]:  # the HPARAMS tab counts sessions
+        tags[row["run"]]["hparams"] = {"session": 1}
+    return {"runs": reader.runs, "tags": tags, "points": total, "warnings": reader.warnings + table["warnings"]}
+
+
+def hparams(ctx):
+    """TensorBoard's hparams table of the logs read so far: see `nnlab.events.hparams.sessions`."""
+    return hparams_table.sessions(_reader(ctx))
 
 
 def _times(s):
@@ -151,15 +161,51 @@ def audio(ctx, run, tag):
     return {**_times(s), "items": items}
 
 
+def pr_curves(ctx, run, tag):
+    """A PR-curve series: per step the (6, n) rows TP, FP, TN, FN, precision, recall.
+
+    Returns
+    -------
+    dict
+        steps, wall_times : (s,) float64; thresholds : (n,) float64 (of the last step);
+        items : [{"tp", "fp", "tn", "fn", "precision", "recall": (n,) float64}] per step.
+    """
+    s = _reader(ctx).pr_curves(run, tag)
+    items = [{name: np.ascontiguousarray(v.values[i]) for i, name in enumerate(v.ROWS)} for v in s.values]
+    thresholds = s.values[-1].thresholds if s.values else np.zeros(0)
+    return {**_times(s), "thresholds": thresholds, "items": items}
+
+
 def _text(x):
     return x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x)
 
 
+def text_layout(array):
+    """TensorBoard's layout of a text tensor: a scalar is one markdown text; a vector is a
+    column and a matrix a table of markdown cells; a higher rank shows its first 2-D slice.
+
+    Returns
+    -------
+    dict
+        ``markdown`` (str, rank 0, else None), ``rows`` (list of lists of str, else None),
+        ``reduced`` (True when dimensions beyond two were cut).
+    """
+    a = np.asarray(array, dtype=object)
+    if a.ndim == 0:
+        return {"markdown": _text(a.item()), "rows": None, "reduced": False}
+    reduced = a.ndim > 2
+    while a.ndim > 2:
+        a = a[0]
+    table = a.reshape(-1, 1) if a.ndim == 1 else a
+    return {"markdown": None, "rows": [[_text(x) for x in row] for row in table.tolist()], "reduced": reduced}
+
+
 def text(ctx, run, tag):
-    """Per step: ``{"shape": [...], "strings": [str, ...]}`` (the text tensor flattened)."""
+    """Per step: ``{"shape": [...], "strings": [str, ...]}`` (the tensor flattened) and its
+    `text_layout` (the page renders the markdown through a sanitiser)."""
     s = _reader(ctx).text(run, tag)
-    items = [{"shape": list(np.shape(v.array)), "strings": [_text(x) for x in np.ravel(v.array).tolist()]}
-             for v in s.values]
+    items = [{"shape": list(np.shape(v.array)), "strings": [_text(x) for x in np.ravel(v.array).tolist()],
+              **text_layout(v.array)} for v in s.values]
     return {**_times(s), "items": items}
 
 
@@ -214,5 +260,7 @@ HANDLERS = {
     "board.images": images,
     "board.audio": audio,
     "board.text": text,
+    "board.pr_curves": pr_curves,
+    "board.hparams": hparams,
     "board.graph": graph,
 }

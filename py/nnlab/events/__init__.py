@@ -22,11 +22,11 @@ from .discover import find_event_files, is_event_file, run_of
 from .export import scalars_csv, write_scalars_csv
 from .logdir import LogdirReader, read_files, read_logdir
 from .stepstats import StepStats
-from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series,
+from .values import (KINDS, Audio, GraphData, Histogram, Image, PrCurve, RunMetadata, Series,
                      SummaryInfo, Tensor, Text)
 
 __all__ = [
-    "KINDS", "Audio", "GraphData", "Histogram", "Image", "LogdirReader", "RunMetadata", "Series",
+    "KINDS", "Audio", "GraphData", "Histogram", "Image", "LogdirReader", "PrCurve", "RunMetadata", "Series",
     "StepStats", "SummaryInfo", "Tensor", "Text", "find_event_files", "is_event_file", "read_files",
     "read_logdir", "run_of", "scalars_csv", "write_scalars_csv",
 ]

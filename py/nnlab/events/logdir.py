@@ -208,6 +208,10 @@ class LogdirReader:
         """`Series` of `Text`."""
         return self.series(run, "text", tag)
 
+    def pr_curves(self, run, tag):
+        """`Series` of `PrCurve` (TensorBoard's pr_curves plugin)."""
+        return self.series(run, "pr_curves", tag)
+
     def tensors(self, run, tag):
         """`Series` of `Tensor` (tensor summaries of any other plugin)."""
         return self.series(run, "tensors", tag)

@@ -13,7 +13,7 @@ import numpy as np
 from .decode import decode_batch
 from .scalars import SIMPLE, TENSOR_F64, VALUE_BITS
 from .records import frame, incomplete_tail
-from .values import (KINDS, Audio, GraphData, Histogram, Image, RunMetadata, Series, Tensor,
+from .values import (KINDS, Audio, GraphData, Histogram, Image, PrCurve, RunMetadata, Series, Tensor,
                      Text)
 
 _GRAPH_PLUGINS = MappingProxyType({"graph_run_metadata_graph": "run_metadata_graph",
@@ -166,6 +166,11 @@ def _from_tensor(t, plugin):
         return "scalars", float(a.reshape(-1)[0].real)
     if plugin == "histograms" and a.dtype != object and a.size % 3 == 0:
         return "histograms", Histogram(buckets=Histogram.check(a.astype(np.float64).reshape(-1, 3)))
+    if plugin == "pr_curves" and a.dtype != object and a.ndim == 2 and a.shape[0] == 6 and a.shape[1] >= 1:
+        values = a.astype(np.float64)
+        if not np.isfinite(values).all():
+            raise ValueError("pr_curves tensor holds a value that is not finite")
+        return "pr_curves", PrCurve(values=values)
     if a.dtype != object:
         return "tensors", t
     flat = a.reshape(-1)

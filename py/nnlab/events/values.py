@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
-KINDS = ("scalars", "histograms", "images", "audio", "text", "graph", "run_metadata", "tensors")
+KINDS = ("scalars", "histograms", "images", "audio", "text", "pr_curves", "graph", "run_metadata", "tensors")
 RUN_GRAPH_TAG = "__run_graph__"  # Event.graph_def, as TensorBoard names it
 META_GRAPH_TAG = "__meta_graph__"  # Event.meta_graph_def
 EDGE_LIMIT = float(np.finfo(np.float32).max)  # TensorBoard keeps bucket edges as float32: beyond is inf there
@@ -35,6 +35,27 @@ class SummaryInfo:
     display_name: str = ""
     description: str = ""
     data_class: int = 0
+
+
+@dataclass(frozen=True)
+class PrCurve:
+    """One step of TensorBoard's pr_curves plugin.
+
+    Attributes
+    ----------
+    values : (6, n) float64
+        Rows true positives, false positives, true negatives, false negatives,
+        precision and recall, one column per threshold.
+    """
+
+    ROWS = ("tp", "fp", "tn", "fn", "precision", "recall")
+    values: np.ndarray
+
+    @property
+    def thresholds(self):
+        """(n,) float64: column i is the threshold i / (n - 1), as the plugin writes them."""
+        n = self.values.shape[1]
+        return np.arange(n, dtype=np.float64) / max(n - 1, 1)
 
 
 @dataclass

@@ -157,6 +157,26 @@ def field_at(data, i, end):
     return key >> 3, wire, value, p, size, nxt
 
 
+def message_fields(buf):
+    """The fields of one small message, read in Python: ``{number: [value, ...]}``.
+
+    A LEN field's value is its payload (bytes), any other an int (fixed-width ones
+    little-endian unsigned). Raises ValueError when the bytes are not a message.
+    """
+    out, i = {}, 0
+    while i < len(buf):
+        f = field_at(buf, i, len(buf))
+        if f is None:
+            raise ValueError(f"damaged protobuf field at byte {i}")
+        number, wire, value, pos, size, i = f
+        if wire == LEN:
+            value = bytes(buf[pos:pos + size])
+        elif wire != VARINT:
+            value = int.from_bytes(buf[pos:pos + size], "little")
+        out.setdefault(number, []).append(value)
+    return out
+
+
 def _one_by_one(arr, start, end, lane, k):
     """The fields of one message from field `k` (at `start`) on, read in Python: columns and "bad".
 

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..events.crc import masked_crc32c
-from ..events.wire import LEN, VARINT, field_at, varint
+from ..events.wire import message_fields, varint
 from . import pbtxt
 from .errors import ParseError, text_of
 
@@ -112,19 +112,11 @@ def _entries(block, base, name):
 
 
 def _fields(buf, name, where):
-    """{field number: [value or bytes payload, ...]} of one protobuf message."""
-    out, i = {}, 0
-    while i < len(buf):
-        f = field_at(buf, i, len(buf))
-        if f is None:
-            raise ParseError(name, where, "damaged bundle entry", unit="byte")
-        number, wire, value, pos, size, i = f
-        if wire == LEN:
-            value = buf[pos:pos + size]
-        elif wire != VARINT:
-            value = int.from_bytes(buf[pos:pos + size], "little")
-        out.setdefault(number, []).append(value)
-    return out
+    """`message_fields` of a bundle entry, with a ParseError naming the file."""
+    try:
+        return message_fields(buf)
+    except ValueError:
+        raise ParseError(name, where, "damaged bundle entry", unit="byte") from None
 
 
 def _shape(buf, name, where):

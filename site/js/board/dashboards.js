@@ -9,13 +9,16 @@ import { f64, natural, userRegex } from './dom.js';
 import { histogramCard, modeSelect } from './dists.js';
 import { renderEmbeddings } from './embeddings.js';
 import { renderGraph } from './graph.js';
+import { renderHparams } from './hparams.js';
+import { prCard } from './prcurves.js';
 import { audioCards, errorCard, imageCards, stampSteps, textCard } from './media.js';
 
 /** Tabs in TensorBoard's order; `kind` is the reader's kind of tags they show. */
 export const TABS = [
   { id: 'scalars', kind: 'scalars' }, { id: 'images', kind: 'images' }, { id: 'audio', kind: 'audio' }, { id: 'graphs', kind: 'graph' },
   { id: 'distributions', kind: 'histograms' }, { id: 'histograms', kind: 'histograms' },
-  { id: 'embeddings', kind: 'embeddings' }, { id: 'text', kind: 'text' },
+  { id: 'embeddings', kind: 'embeddings' }, { id: 'text', kind: 'text' }, { id: 'pr_curves', kind: 'pr_curves' },
+  { id: 'hparams', kind: 'hparams' },
 ];
 
 function tagFilter(settings, rerender) {
@@ -64,7 +67,8 @@ function pairs(summary, runs, kind, filter) {
 
 async function fillCards(view, tab, dash, list) {
   const token = view.token;
-  const call = { images: 'board.images', audio: 'board.audio', text: 'board.text' }[tab.id] || 'board.histograms';
+  const call = { images: 'board.images', audio: 'board.audio', text: 'board.text', pr_curves: 'board.pr_curves' }[tab.id]
+    || 'board.histograms';
   for (const [run, tag] of list) {
     let data;
     try {
@@ -89,6 +93,14 @@ function addCards(view, tab, dash, run, tag, data) {
     c.draw();
     view.redrawers.push(c.draw);
     stampSteps(c.root, steps);
+    return;
+  }
+  if (tab.id === 'pr_curves') {
+    const c = prCard(run, tag, data, colors);
+    dash.append(c.node); // in the page first: the chart sizes itself from its box
+    c.draw();
+    view.redrawers.push(c.draw);
+    stampSteps(c.node, steps);
     return;
   }
   const make = { text: (...a) => [textCard(...a)], images: imageCards, audio: audioCards }[tab.id];
@@ -123,6 +135,10 @@ function showTab(view, box, dash, runs, rerender) {
     return view.scalars.render(dash, view.summary, runs, view.state.colors);
   }
   if (tab.id === 'graphs') return renderGraph(view, box, dash, runs);
+  if (tab.id === 'hparams') {
+    box.replaceChildren();
+    return renderHparams(view, dash, runs, view.openRun);
+  }
   if (tab.id === 'embeddings') {
     box.replaceChildren();
     return renderEmbeddings(view, dash, view.projectorBox, runs);

@@ -41,15 +41,25 @@ function showSummary(view, files = view.fileCount) {
   list.replaceChildren(...lines.map((w) => el('li', { text: w })));
 }
 
+/** A session's link in HPARAMS: the SCALARS tab showing that run only (the run filter, as a user would set it). */
+function openRun(view, run) {
+  view.state.runFilter = `^${run.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  ui('run-filter').value = view.state.runFilter;
+  view.tab = 'scalars';
+  refresh(view);
+}
+
 function makeView(client) {
   const tooltip = ui('tooltip');
   const settings = { smoothing: 0.6, axis: 'step', logY: false, ignoreOutliers: true, tagFilter: '', split: false,
     brightness: 1, contrast: 100, actualSize: false, mode: 'offset',
     graph: { run: '', tag: '', meta: '', color: 'structure', search: '', expanded: new Set() } };
-  return { client, tooltip, settings, tab: 'scalars', summary: null, token: 0, failed: [],
+  const view = { client, tooltip, settings, tab: 'scalars', summary: null, token: 0, failed: [],
     entries: [], embeddings: null, projector: null, projectorBox: ui('embeddings-view'),
     state: { runs: [], hidden: new Set(), runFilter: '', colors: new Map() },
     scalars: new ScalarsDashboard({ client, tooltip }, settings) };
+  view.openRun = (run) => openRun(view, run);
+  return view;
 }
 
 /** Redraw tabs, runs and the current dashboard from the last summary. */

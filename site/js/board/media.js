@@ -5,6 +5,7 @@
  */
 import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
+import { markdownNode, markdownTable } from './markdown.js';
 import { digest } from './dom.js';
 
 const runLabel = (run) => (run === '.' ? t('board.rootRun') : run);
@@ -37,7 +38,9 @@ export function errorCard(kind, run, tag, colors, message) {
 export function textCard(run, tag, data, colors) {
   const entries = data.items.map((item, i) => el('div', { class: 'text-entry', 'data-testid': 'text-entry' }, [
     el('div', { class: 'step', text: t('board.step', { step: data.steps.data[i] }) }),
-    ...item.strings.map((s) => el('pre', { class: 'text-body', text: s }))])).reverse();
+    item.rows ? markdownTable(item.rows) : markdownNode(item.markdown ?? ''),
+    ...(item.reduced ? [el('p', { class: 'hint', text: t('board.textReduced', { shape: item.shape.join(' × ') }) })] : []),
+  ])).reverse();
   return card('text', run, tag, colors, [el('div', { class: 'text-list' }, entries)], data.items.length);
 }
 
@@ -49,7 +52,7 @@ function mimeOf(bytes, fallback) {
 }
 
 /** A step slider that calls `show(index)`, starting at the newest step. */
-function stepSlider(steps, show) {
+export function stepSlider(steps, show) {
   const label = el('span', { class: 'step', 'data-testid': 'step-label' });
   const slider = el('input', { type: 'range', min: '0', max: String(steps.length - 1), step: '1',
     value: String(steps.length - 1), 'data-testid': 'step-slider' });

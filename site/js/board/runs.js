@@ -1,15 +1,33 @@
 /**
  * The runs panel: every run with its colour, a show/hide checkbox each and a
- * regex filter. It owns no data: it reads and writes `state.hidden` and
- * `state.runFilter`, then calls `onChange()`.
+ * regex filter. It owns no data: it reads and writes `state.hidden`, `state.runFilter`
+ * and `state.colors` (a picked colour is also kept in localStorage), then calls `onChange()`.
  */
 import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
 import { PALETTE, userRegex } from './dom.js';
 
-/** Colour of each run: TensorBoard's palette by the run's index among all runs. */
+const COLORS_KEY = 'nnlab.board.runColors'; // {run: '#rrggbb'}: the colours a user picked
+
+function pickedColors() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(COLORS_KEY) || '{}');
+    return saved && typeof saved === 'object' ? saved : {};
+  } catch { // storage refused (private mode) or a damaged entry: the palette's colours
+    return {};
+  }
+}
+
+function pickColor(run, color) {
+  const saved = { ...pickedColors(), [run]: color };
+  try { localStorage.setItem(COLORS_KEY, JSON.stringify(saved)); } catch { /* kept for this page only */ }
+}
+
+/** Colour of each run: the one the user picked (kept across reloads), else TensorBoard's palette by index. */
 export function runColors(runs) {
-  return new Map(runs.map((r, i) => [r, PALETTE[i % PALETTE.length]]));
+  const saved = pickedColors();
+  const valid = (c) => typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c);
+  return new Map(runs.map((r, i) => [r, valid(saved[r]) ? saved[r] : PALETTE[i % PALETTE.length]]));
 }
 
 /** Runs that pass the filter and are not hidden. */
@@ -26,18 +44,23 @@ export function visibleRuns(state) {
  */
 export function renderRuns(list, state, onChange) {
   const re = userRegex(state.runFilter);
-  list.replaceChildren(...state.runs.map((run) => {
-    const box = el('input', { type: 'checkbox', 'data-testid': 'run-toggle' });
+  list.replaceChildren(...state.runs.map((run, i) => {
+    const box = el('input', { type: 'checkbox', 'data-testid': 'run-toggle', id: `bd-run-${i}`, 'aria-label': run });
     box.checked = !state.hidden.has(run);
     box.addEventListener('change', () => {
       if (box.checked) state.hidden.delete(run); else state.hidden.add(run);
       onChange();
     });
-    const swatch = el('span', { class: 'swatch' });
-    swatch.style.background = state.colors.get(run);
+    const swatch = el('input', { type: 'color', class: 'swatch', 'data-testid': 'run-color', value: state.colors.get(run),
+      title: t('board.runColor'), 'aria-label': t('board.runColor') });
+    swatch.addEventListener('change', () => {
+      state.colors.set(run, swatch.value);
+      pickColor(run, swatch.value);
+      onChange();
+    });
     const name = run === '.' ? t('board.rootRun') : run;
     const item = el('li', { 'data-testid': 'run-item', dataset: { run }, title: run },
-      [el('label', {}, [box, swatch, el('span', { class: 'run-name', text: name })])]);
+      [box, swatch, el('label', { for: `bd-run-${i}` }, [el('span', { class: 'run-name', text: name })])]);
     item.hidden = Boolean(re && !re.test(run));
     return item;
   }));

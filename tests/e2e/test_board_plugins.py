@@ -1,0 +1,82 @@
+"""The Board's plugin dashboards in Chromium on logs written by TensorBoard's and TensorFlow's
+own summary code (tests/fixtures/events/plugins, make_plugin_logs.py): PR curves."""
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SITE, wait_ready
+from nnlab.events import read_logdir
+
+pytestmark = pytest.mark.e2e
+PLUGINS = ROOT / "tests/fixtures/events/plugins"
+
+
+@pytest.fixture(scope="module")
+def served():
+    from buildsys.serve import serve_in_thread
+    server, url = serve_in_thread(SITE, logdir=PLUGINS)
+    yield url
+    server.shutdown()
+
+
+def open_tab(page, url, tab):
+    page.goto(f"{url}board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=90_000)
+    page.click(f'[data-testid="tab-{tab}"]')
+
+
+def test_pr_curve_tooltip_shows_the_stored_numbers(page, served):
+    reader = read_logdir(PLUGINS)
+    tags = reader.tags("pr")["pr_curves"]
+    open_tab(page, served, "pr_curves")
+    page.wait_for_function(f"() => document.querySelectorAll('[data-testid=\"chart-card\"][data-kind=\"pr\"]').length === {len(tags)}")
+    got = page.eval_on_selector_all('[data-testid="chart-card"]', "els => els.map(e => [e.dataset.run, e.dataset.tag, "
+                                    "Number(e.querySelector('[data-testid=\"points-shown\"]').dataset.points)])")
+    assert got == [["pr", tag, len(reader.pr_curves("pr", tag))] for tag in tags]
+    tag = "pr/cat/pr_curves"
+    last = reader.pr_curves("pr", tag).values[-1]
+    precision, recall = last.values[4], last.values[5]
+    pts = list(zip(recall.round(6), precision.round(6)))
+    i = next(k for k, p in enumerate(pts) if pts.count(p) == 1 and 0 < p[0] < 1)  # a point alone on the chart
+    canvas = page.locator(f'[data-testid="chart-card"][data-tag="{tag}"] [data-testid="pr-chart"]')
+    box = canvas.bounding_box()
+    x = 44 + recall[i] * (box["width"] - 52)
+    y = 8 + (1 - precision[i]) * (box["height"] - 38)
+    canvas.hover(position={"x": float(x), "y": float(y)})
+    tip = page.locator(f'[data-testid="chart-card"][data-tag="{tag}"] [data-testid="pr-tooltip"]')
+    tip.wait_for()
+    assert tip.get_attribute("data-index") == str(i)
+    cells = tip.locator("td").all_text_contents()
+    want = [i / (last.values.shape[1] - 1), *last.values[:, i]]
+    assert [float(c) for c in cells] == pytest.approx(want, rel=1e-3)
+    assert [int(float(c)) for c in cells[1:5]] == [int(v) for v in last.values[:4, i]]  # the four counts, exactly
+    slider = page.locator(f'[data-testid="chart-card"][data-tag="{tag}"] [data-testid="step-slider"]')
+    slider.fill("0")
+    label = page.locator(f'[data-testid="chart-card"][data-tag="{tag}"] [data-testid="step-label"]')
+    assert str(int(reader.pr_curves("pr", tag).steps[0])) in label.text_content()
+    assert np.isfinite(precision).all()
+
+
+def test_hparams_table_has_a_row_per_session_sorts_filters_and_links_to_scalars(page, served):
+    from nnlab.events import hparams
+    table = hparams.sessions(read_logdir(PLUGINS))
+    open_tab(page, served, "hparams")
+    page.wait_for_selector('[data-testid="hparams-table"]')
+    rows = lambda: page.eval_on_selector_all('[data-testid="hparams-row"]', "rs => rs.map(r => [...r.children].map(c => c.textContent))")  # noqa: E731
+    want = sorted([[s["run"], str(s["hparams"]["lr"]), s["hparams"]["optimizer"], str(np.float32(s["metrics"]["accuracy"]).item())[:8]]
+                   for s in table["sessions"]])
+    got = rows()
+    assert len(got) == len(table["sessions"]) == 2
+    assert [r[:3] for r in got] == [w[:3] for w in want]
+    assert [float(r[3]) for r in got] == pytest.approx([s["metrics"]["accuracy"] for s in sorted(table["sessions"], key=lambda s: s["run"])], rel=1e-5)
+    page.click('[data-testid="hparams-sort"][data-col="h:lr"]')
+    assert [r[1] for r in rows()] == ["0.01", "0.1"]
+    page.click('[data-testid="hparams-sort"][data-col="h:lr"]')
+    assert [r[1] for r in rows()] == ["0.1", "0.01"]
+    page.fill('[data-testid="hparams-filter"][data-col="h:optimizer"]', "ada")
+    assert [r[2] for r in rows()] == ["adam"]
+    assert page.locator('[data-testid="hparams-parallel"] polyline').count() == 1
+    page.click('[data-testid="hparams-session"]')
+    page.wait_for_selector('main.bd[data-tab="scalars"] [data-testid="chart-card"][data-tag="accuracy"]')
+    assert page.eval_on_selector_all('[data-testid="run-item"]:not([hidden])', "els => els.map(e => e.dataset.run)") == ["hparams/lr_0.01"]
