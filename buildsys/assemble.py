@@ -17,7 +17,9 @@ GENERATED_MODULES = {"playground-schema.js": lambda: package_module("playground/
 # npm files the pages load as they are (node_modules path -> build/site/vendor/ name), pinned in package-lock.json.
 VENDOR = {"@dagrejs/dagre/dist/dagre.min.js": "dagre.min.js", "@dagrejs/dagre/LICENSE": "dagre-LICENSE",
           "three/build/three.module.js": "three.module.js", "three/build/three.core.js": "three.core.js",
-          "three/LICENSE": "three-LICENSE"}
+          "three/LICENSE": "three-LICENSE",
+          # bundled into bundle/board.js (the Board's markdown); their licenses ship beside it
+          "marked/LICENSE": "marked-LICENSE", "dompurify/LICENSE": "dompurify-LICENSE"}
 
 
 def mirror_tree(src, dest, keep=()):

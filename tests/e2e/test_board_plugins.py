@@ -80,3 +80,21 @@ def test_hparams_table_has_a_row_per_session_sorts_filters_and_links_to_scalars(
     page.click('[data-testid="hparams-session"]')
     page.wait_for_selector('main.bd[data-tab="scalars"] [data-testid="chart-card"][data-tag="accuracy"]')
     assert page.eval_on_selector_all('[data-testid="run-item"]:not([hidden])', "els => els.map(e => e.dataset.run)") == ["hparams/lr_0.01"]
+
+
+def test_custom_scalars_show_multiline_and_margin_charts_of_the_layout(page, served):
+    from test_board_scale import digest
+    reader = read_logdir(PLUGINS)
+    open_tab(page, served, "custom_scalars")
+    card = '[data-testid="custom-category"][data-category="losses"] [data-testid="chart-card"]'
+    page.wait_for_selector(f'{card}[data-tag="all losses"] [data-testid="points-shown"][data-digest]')
+    page.wait_for_selector(f'{card}[data-tag="accuracy band"] [data-testid="points-shown"][data-digest]')
+    multi = page.get_attribute(f'{card}[data-tag="all losses"] [data-testid="points-shown"]', "data-digest").split(" ")
+    want = [digest(s.steps, s.wall_times, np.asarray(s.values, dtype=np.float64))
+            for s in (reader.scalars("custom", "loss/test"), reader.scalars("custom", "loss/train"))]
+    assert multi == want  # both tags the regex loss/.* matches, on one chart
+    labels = page.locator(f'{card}[data-tag="all losses"] .dl').all_text_contents()
+    assert [lab.split("CSV")[0] for lab in labels] == ["custom: loss/test", "custom: loss/train"]
+    mid = reader.scalars("custom", "acc/mid")
+    margin = page.get_attribute(f'{card}[data-tag="accuracy band"] [data-testid="points-shown"]', "data-digest")
+    assert margin == digest(mid.steps, mid.wall_times, np.asarray(mid.values, dtype=np.float64))

@@ -12,6 +12,7 @@ import json
 import numpy as np
 
 from ..events import KINDS, LogdirReader, is_event_file
+from ..events import custom_scalars
 from ..events import hparams as hparams_table
 from ..projector import runfolder
 from . import histograms as hist
@@ -77,7 +78,8 @@ def summary(ctx):
     dict
         ``{"runs": [...], "tags": {run: {kind: {tag: points}}}, "points": int,
         "warnings": [str, ...]}``; a run holding an hparams session has kind
-        ``"hparams": {"session": 1}``.
+        ``"hparams": {"session": 1}``; a run holding a custom-scalars layout has kind
+        ``"custom_scalars": {category/chart: 1}`` for each chart of the merged layout.
     """
     reader = _reader(ctx)
     tags, total = {}, 0
@@ -88,7 +90,18 @@ def summary(ctx):
     table = hparams_table.sessions(reader)
     for row in table["sessions"]:  # the HPARAMS tab counts sessions
         tags[row["run"]]["hparams"] = {"session": 1}
-    return {"runs": reader.runs, "tags": tags, "points": total, "warnings": reader.warnings + table["warnings"]}
+    charts = custom_scalars.layout(reader)
+    names = {f"{cat['title']}/{chart['title']}": 1 for cat in charts["categories"] for chart in cat["charts"]}
+    for run in reader.runs:  # CUSTOM SCALARS counts the merged layout's charts, on each run holding a layout
+        if names and custom_scalars.CONFIG_TAG in tags[run]["tensors"]:
+            tags[run]["custom_scalars"] = names
+    return {"runs": reader.runs, "tags": tags, "points": total,
+            "warnings": reader.warnings + table["warnings"] + charts["warnings"]}
+
+
+def custom_scalars_layout(ctx):
+    """The merged custom-scalars layout: see `nnlab.events.custom_scalars.layout`."""
+    return custom_scalars.layout(_reader(ctx))
 
 
 def hparams(ctx):
@@ -262,5 +275,6 @@ HANDLERS = {
     "board.text": text,
     "board.pr_curves": pr_curves,
     "board.hparams": hparams,
+    "board.custom_scalars": custom_scalars_layout,
     "board.graph": graph,
 }

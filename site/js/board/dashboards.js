@@ -7,6 +7,7 @@ import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
 import { f64, natural, userRegex } from './dom.js';
 import { histogramCard, modeSelect } from './dists.js';
+import { renderCustomScalars } from './customscalars.js';
 import { renderEmbeddings } from './embeddings.js';
 import { renderGraph } from './graph.js';
 import { renderHparams } from './hparams.js';
@@ -18,7 +19,7 @@ export const TABS = [
   { id: 'scalars', kind: 'scalars' }, { id: 'images', kind: 'images' }, { id: 'audio', kind: 'audio' }, { id: 'graphs', kind: 'graph' },
   { id: 'distributions', kind: 'histograms' }, { id: 'histograms', kind: 'histograms' },
   { id: 'embeddings', kind: 'embeddings' }, { id: 'text', kind: 'text' }, { id: 'pr_curves', kind: 'pr_curves' },
-  { id: 'hparams', kind: 'hparams' },
+  { id: 'hparams', kind: 'hparams' }, { id: 'custom_scalars', kind: 'custom_scalars' },
 ];
 
 function tagFilter(settings, rerender) {
@@ -135,6 +136,7 @@ function showTab(view, box, dash, runs, rerender) {
     return view.scalars.render(dash, view.summary, runs, view.state.colors);
   }
   if (tab.id === 'graphs') return renderGraph(view, box, dash, runs);
+  if (tab.id === 'custom_scalars') return renderCustomScalars(view, box, dash, runs, rerender);
   if (tab.id === 'hparams') {
     box.replaceChildren();
     return renderHparams(view, dash, runs, view.openRun);

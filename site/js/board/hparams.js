@@ -61,23 +61,26 @@ function parallel(cols, rows, colors) {
   const top = 30;
   const bottom = H - 24;
   const xOf = (i) => 50 + (i * (W - 100)) / Math.max(1, cols.length - 1);
-  const scales = cols.map((c) => {
+  const scales = cols.map((c) => { // {at: value -> y or null, ticks: [[y, text]]}
     const values = rows.map((s) => c.get(s)).filter((v) => v !== null && v !== undefined);
     if (values.length && values.every((v) => typeof v === 'number')) {
       const lo = Math.min(...values);
       const hi = Math.max(...values);
-      return (v) => (typeof v === 'number' ? bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top) : null);
+      const at = (v) => (typeof v === 'number' ? bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top) : null);
+      return { at, ticks: [[at(lo), show(lo)], ...(hi > lo ? [[at(hi), show(hi)]] : [])] };
     }
     const cats = [...new Set(values.map(String))].sort(natural);
-    return (v) => (v === null || v === undefined ? null : bottom - ((cats.indexOf(String(v)) + 0.5) / cats.length) * (bottom - top));
+    const at = (v) => (v === null || v === undefined ? null : bottom - ((cats.indexOf(String(v)) + 0.5) / cats.length) * (bottom - top));
+    return { at, ticks: cats.map((k) => [at(k), k]) };
   });
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'hp-parallel', 'data-testid': 'hparams-parallel' });
   cols.forEach((c, i) => {
     root.append(svg('line', { x1: xOf(i), x2: xOf(i), y1: top, y2: bottom, class: 'hp-axis' }));
     root.append(svg('text', { x: xOf(i), y: 16, 'text-anchor': 'middle', class: 'hp-label' }, c.label));
+    for (const [y, text] of scales[i].ticks) root.append(svg('text', { x: xOf(i) + 4, y: y + 4, class: 'hp-tick' }, text));
   });
   for (const s of rows) {
-    const pts = cols.map((c, i) => [xOf(i), scales[i](c.get(s))]).filter(([, y]) => y !== null);
+    const pts = cols.map((c, i) => [xOf(i), scales[i].at(c.get(s))]).filter(([, y]) => y !== null);
     const line = svg('polyline', { points: pts.map((p) => p.join(',')).join(' '), class: 'hp-line', 'data-run': s.run });
     line.style.stroke = colors.get(s.run) || '#888';
     root.append(line);

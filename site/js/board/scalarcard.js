@@ -44,12 +44,16 @@ function xFormatter(axis) {
 
 export class ScalarCard {
   /**
-   * @param {string} tag
+   * @param {string} tag the card's tag (a custom chart's title)
    * @param {{client, settings: object, tooltip: HTMLElement, colors: Map}} env
+   * @param {{colorOf?: (s, i) => string, labelOf?: (s) => string}} [style] custom charts colour and
+   *   name their series themselves (several tags of one run); by default a series is its run
    */
-  constructor(tag, env) {
+  constructor(tag, env, style = {}) {
     this.tag = tag;
     this.env = env;
+    this.colorOf = style.colorOf || ((s) => env.colors.get(s.run));
+    this.labelOf = style.labelOf || ((s) => (s.run === '.' ? t('board.rootRun') : s.run));
     this.series = []; // [{run, steps, wall, values, smoothed}]
     this.canvas = el('canvas', { class: 'chart', 'data-testid': 'chart' });
     this.readout = el('span', { class: 'points', 'data-testid': 'points-shown' });
@@ -70,12 +74,12 @@ export class ScalarCard {
     this.series = series;
     this.domain = null;
     this.downloads.replaceChildren(...series.map((s) => el('span', { class: 'dl' }, [
-      el('span', { class: 'swatch', style: null }), el('span', { text: s.run === '.' ? t('board.rootRun') : s.run }),
+      el('span', { class: 'swatch', style: null }), el('span', { text: this.labelOf(s) }),
       el('button', { type: 'button', class: 'link', 'data-testid': 'download-csv', dataset: { run: s.run }, text: 'CSV',
-        onclick: () => this.save(s.run, 'csv') }),
+        onclick: () => this.save(s, 'csv') }),
       el('button', { type: 'button', class: 'link', 'data-testid': 'download-json', dataset: { run: s.run }, text: 'JSON',
-        onclick: () => this.save(s.run, 'json') })])));
-    this.downloads.querySelectorAll('.swatch').forEach((sw, i) => { sw.style.background = this.env.colors.get(series[i].run); });
+        onclick: () => this.save(s, 'json') })])));
+    this.downloads.querySelectorAll('.swatch').forEach((sw, i) => { sw.style.background = this.colorOf(series[i], i); });
     this.redraw();
     this.stamp(series);
   }
@@ -92,9 +96,9 @@ export class ScalarCard {
       text: t('board.cardFailed', { message }) }));
   }
 
-  async save(run, format) {
-    const text = await this.env.client.call('board.scalar_export', { run, tag: this.tag, format });
-    download(`${safeName(run)}-${safeName(this.tag)}.${format}`, text, format === 'csv' ? 'text/csv' : 'application/json');
+  async save(s, format) {
+    const text = await this.env.client.call('board.scalar_export', { run: s.run, tag: s.tag, format });
+    download(`${safeName(s.run)}-${safeName(s.tag)}.${format}`, text, format === 'csv' ? 'text/csv' : 'application/json');
   }
 
   view() {
@@ -106,7 +110,8 @@ export class ScalarCard {
         for (let i = 0; i < x.length; i++) { if (x[i] < x0) x0 = x[i]; if (x[i] > x1) x1 = x[i]; }
       }
       if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
-      this.domain = { x: [x0, x1], y: yDomain(this.series.map((s) => s.values), { logY, ignoreOutliers }) };
+      const ys = this.series.flatMap((s) => [s.values, ...(s.band ? [s.band.lower, s.band.upper] : [])]);
+      this.domain = { x: [x0, x1], y: yDomain(ys, { logY, ignoreOutliers }) };
     }
     return { ...this.domain, logY, xFormat: xFormatter(axis), yFormat: fmt, cursor: this.cursor };
   }
@@ -114,12 +119,13 @@ export class ScalarCard {
   lines() {
     const { axis, smoothing } = this.env.settings;
     const out = [];
-    for (const s of this.series) {
+    this.series.forEach((s, i) => {
       const x = xValues(s, axis);
-      const color = this.env.colors.get(s.run);
+      const color = this.colorOf(s, i);
+      if (s.band) out.push({ x, y: s.values, color, alpha: 0.18, band: s.band }); // a margin chart's lower..upper
       if (smoothing > 0) out.push({ x, y: s.values, color, alpha: 0.25, width: 1 });
       out.push({ x, y: smoothing > 0 ? s.smoothed : s.values, color, dots: x.length <= 100 });
-    }
+    });
     return out;
   }
 
@@ -153,11 +159,12 @@ export class ScalarCard {
     const target = f.ix(e.clientX - box.left);
     this.cursor = target;
     this.redraw();
-    showTooltip(this.env, this.series, target, e);
+    showTooltip(this, this.series, target, e);
   }
 }
 
-function showTooltip(env, series, target, e) {
+function showTooltip(card, series, target, e) {
+  const { env } = card;
   const { axis, smoothing } = env.settings;
   const head = [t('board.tipRun'), ...(smoothing > 0 ? [t('board.tipSmoothed')] : []), t('board.tipValue'),
     t('board.tipStep'), t('board.tipTime'), t('board.tipRelative')];
@@ -165,8 +172,8 @@ function showTooltip(env, series, target, e) {
     const i = nearest(xValues(s, axis), target);
     if (i < 0) return null;
     const sw = el('span', { class: 'swatch' });
-    sw.style.background = env.colors.get(s.run);
-    return el('tr', {}, [el('td', {}, [sw, s.run === '.' ? t('board.rootRun') : s.run]),
+    sw.style.background = card.colorOf(s, series.indexOf(s));
+    return el('tr', {}, [el('td', {}, [sw, card.labelOf(s)]),
       ...(smoothing > 0 ? [el('td', { text: fmt(s.smoothed[i]) })] : []),
       el('td', { text: fmt(s.values[i]) }), el('td', { text: String(s.steps[i]) }),
       el('td', { text: clock(s.wall[i]) }), el('td', { text: duration(s.wall[i] - s.wall[0]) })]);

@@ -120,6 +120,11 @@ export class ScalarsDashboard {
     return s;
   }
 
+  /** Cards shown by another tab (CUSTOM SCALARS) that these controls redraw. */
+  adopt(cards) {
+    this.cards = cards;
+  }
+
   /** New data was read: drop cached series. */
   forget() {
     this.cache.clear();

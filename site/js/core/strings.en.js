@@ -137,6 +137,8 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, en: Obje
   'board.hpOpenRun': 'Show this run’s scalars',
   'board.hpFilter': 'filter, or <0.5',
   'board.hpNone': 'No run of these logs recorded hyperparameters (hparams plugin, add_hparams).',
+  'board.tab.custom_scalars': 'Custom scalars',
+  'board.customNone': 'No run of these logs holds a custom-scalars layout (add_custom_scalars, custom_scalar.summary).',
   'board.tab.text': 'Text',
   'board.tagFilter': 'Filter tags (regex)',
   'board.split': 'Split on underscores',

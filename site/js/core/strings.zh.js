@@ -137,6 +137,8 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, zh: Obje
   'board.hpOpenRun': '查看此运行的标量',
   'board.hpFilter': '筛选，或 <0.5',
   'board.hpNone': '这些日志中没有记录超参数的运行（hparams 插件、add_hparams）。',
+  'board.tab.custom_scalars': '自定义标量',
+  'board.customNone': '这些日志中没有包含自定义标量布局的运行（add_custom_scalars、custom_scalar.summary）。',
   'board.tab.text': '文本',
   'board.tagFilter': '筛选标签（正则表达式）',
   'board.split': '按下划线分组',

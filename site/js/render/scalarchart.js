@@ -104,10 +104,26 @@ function dots(ctx, f, line, logY) {
   }
 }
 
+/** Fill between band.lower and band.upper (same x); points not finite (or <= 0 on a log axis) are skipped. */
+function fillBand(ctx, f, x, band, logY, color, alpha) {
+  const ok = (v) => Number.isFinite(v) && (!logY || v > 0);
+  const idx = [];
+  for (let i = 0; i < x.length; i++) if (ok(band.lower[i]) && ok(band.upper[i])) idx.push(i);
+  if (idx.length < 2) return;
+  ctx.fillStyle = color;
+  ctx.globalAlpha = alpha;
+  ctx.beginPath();
+  idx.forEach((i, k) => ctx[k ? 'lineTo' : 'moveTo'](f.sx(x[i]), f.sy(band.upper[i])));
+  for (let k = idx.length - 1; k >= 0; k--) ctx.lineTo(f.sx(x[idx[k]]), f.sy(band.lower[idx[k]]));
+  ctx.closePath();
+  ctx.fill();
+}
+
 /**
  * Draw the chart.
  * @param {HTMLCanvasElement} canvas
- * @param {Array<{x: Float64Array, y: Float64Array, color: string, alpha?: number, width?: number, dots?: boolean}>} lines
+ * @param {Array<{x: Float64Array, y: Float64Array, color: string, alpha?: number, width?: number, dots?: boolean,
+ *   band?: {lower: Float64Array, upper: Float64Array}}>} lines (a band is filled, not stroked)
  * @param {{x: number[], y: number[], logY: boolean, xFormat: Function, yFormat: Function, cursor?: number}} view
  * @returns {number} vertices drawn over all lines
  */
@@ -125,6 +141,10 @@ export function drawLines(canvas, lines, view) {
   ctx.clip();
   let drawn = 0;
   for (const line of lines) {
+    if (line.band) {
+      fillBand(ctx, f, line.x, line.band, view.logY, line.color, line.alpha ?? 0.2);
+      continue;
+    }
     ctx.strokeStyle = line.color;
     ctx.globalAlpha = line.alpha ?? 1;
     ctx.lineWidth = line.width ?? 1.5;

@@ -1,0 +1,71 @@
+/**
+ * CUSTOM SCALARS: the layout runs store (TensorBoard's custom_scalars plugin; merged and matched
+ * by nnlab.events.custom_scalars): a section per category, a multiline chart per regex chart
+ * (every matching run and tag on one chart: TensorBoard #597) and a margin chart per band
+ * (a value line over its lower..upper area). Cards are SCALARS cards, with its controls.
+ */
+import { t } from '../core/i18n.js';
+import { el } from '../core/dom.js';
+import { PALETTE } from './dom.js';
+import { ScalarCard } from './scalarcard.js';
+
+const label = (s) => `${s.run === '.' ? t('board.rootRun') : s.run}: ${s.tag}`;
+const byIndex = { colorOf: (s, i) => PALETTE[i % PALETTE.length], labelOf: label };
+
+async function loadMultiline(view, card, chart, shown) {
+  const out = [];
+  for (const [run, tag] of chart.series.filter(([run]) => shown.has(run))) {
+    try { out.push(await view.scalars.series(run, tag)); } catch (err) { card.fail(run, err.message); }
+  }
+  card.setSeries(out);
+}
+
+async function loadMargin(view, card, chart, shown) {
+  const out = [];
+  for (const run of chart.runs.filter((r) => shown.has(r))) {
+    for (const m of chart.series) {
+      try {
+        const [value, lower, upper] = [await view.scalars.series(run, m.value), await view.scalars.series(run, m.lower),
+          await view.scalars.series(run, m.upper)];
+        const aligned = lower.values.length === value.values.length && upper.values.length === value.values.length;
+        out.push({ ...value, band: aligned ? { lower: lower.values, upper: upper.values } : null });
+      } catch (err) {
+        card.fail(run, err.message);
+      }
+    }
+  }
+  card.setSeries(out);
+}
+
+/**
+ * Show the tab (SCALARS' controls in `box`, the cards in `dash`).
+ * @param {object} view the page's view (main.js)
+ * @param {HTMLElement} box @param {HTMLElement} dash @param {string[]} runs visible runs
+ * @param {() => void} rerender
+ */
+export async function renderCustomScalars(view, box, dash, runs, rerender) {
+  const token = view.token;
+  view.scalars.controls(box, rerender);
+  const { categories } = await view.client.call('board.custom_scalars');
+  if (token !== view.token) return;
+  const env = { ...view.scalars.env, colors: view.state.colors };
+  const jobs = [];
+  const sections = categories.map((cat) => {
+    const cards = cat.charts.map((chart) => {
+      const card = new ScalarCard(chart.title, env, chart.kind === 'multiline' ? byIndex : { labelOf: label });
+      card.root.dataset.chart = chart.kind;
+      jobs.push([card, chart]);
+      return card;
+    });
+    return el('details', { class: 'bd-group', open: !cat.closed, 'data-testid': 'custom-category', dataset: { category: cat.title } }, [
+      el('summary', {}, [el('span', { text: cat.title }), el('span', { class: 'count', text: ` (${cards.length})` })]),
+      el('div', { class: 'bd-grid' }, cards.map((c) => c.root))]);
+  });
+  dash.replaceChildren(...(sections.length ? sections : [el('p', { class: 'hint', text: t('board.customNone') })]));
+  view.scalars.adopt(jobs.map(([card]) => card)); // the smoothing slider and axis controls redraw these cards
+  const shown = new Set(runs);
+  for (const [card, chart] of jobs) {
+    if (token !== view.token) return;
+    await (chart.kind === 'multiline' ? loadMultiline : loadMargin)(view, card, chart, shown);
+  }
+}
