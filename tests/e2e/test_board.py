@@ -58,7 +58,11 @@ def served(logdir):
     server.shutdown()
 
 
-def open_board(page, url):
+def open_board(page, url, examples=False):
+    """The Board at `url`; without `examples` the site's built-in examples are hidden from it (the
+    Board would open one by itself, and whether build/site has them depends on how it was built)."""
+    if not examples:
+        page.route(f"{url}data/manifest.json", lambda route: route.fulfill(status=404, body=b""))
     page.goto(f"{url}board.html")
     wait_ready(page)
     page.wait_for_selector(', '.join(f'main.bd[data-board="{s}"]' for s in ("ready", "empty", "error", "waiting")),
@@ -153,6 +157,37 @@ def test_a_picked_run_colour_is_drawn_and_kept_across_reloads(page, served):
     page.wait_for_selector('main.bd[data-board="ready"]', timeout=90_000)
     assert pick.input_value() == "#ff0000"
     assert page.locator('[data-testid="run-item"][data-run="xss"] [data-testid="run-color"]').input_value() == other
+
+
+def test_first_sight_opens_the_mnist_example_and_offers_your_own_logs(page, site_url):
+    """No logdir served: the Board opens the built-in example mnist_with_summaries by itself."""
+    import json
+    logs = FIXTURES / "tf2"
+    files = sorted(p.relative_to(logs).as_posix() for p in logs.rglob("*") if p.is_file())
+    manifest = {"format": 1, "examples": [
+        {"name": "audio", "title": "Tones", "logdir": "audio/logs", "event_files": files},
+        {"name": "mnist_with_summaries", "title": "MNIST with summaries", "logdir": "mnist/logs", "event_files": files}]}
+
+    def handle(route):
+        path = route.request.url.split("/data/", 1)[1]
+        if path == "manifest.json":
+            route.fulfill(status=200, body=json.dumps(manifest), content_type="application/json")
+        elif path.startswith("mnist/logs/") and (logs / path[len("mnist/logs/"):]).is_file():
+            route.fulfill(status=200, body=(logs / path[len("mnist/logs/"):]).read_bytes())
+        else:
+            route.fulfill(status=404, body=b"")
+    page.route(f"{site_url}data/**", handle)
+    open_board(page, site_url, examples=True)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=60_000)
+    assert "MNIST with summaries" in page.text_content('[data-testid="board-status"]')
+    assert page.eval_on_selector_all('[data-testid="run-item"]', "els => els.map(e => e.dataset.run)") == read_logdir(logs).runs
+    own = page.locator('[data-testid="open-own"]')
+    assert own.is_visible() and own.text_content() == "Open your own logs"
+    with page.expect_file_chooser() as chooser:
+        own.click()
+    chooser.value.set_files(str(FIXTURES / "tf1"))
+    page.wait_for_function("() => document.querySelector('[data-testid=\"open-own\"]').hidden")
+    assert page.eval_on_selector_all('[data-testid="run-item"]', "els => els.map(e => e.dataset.run)") == ["."]
 
 
 def test_csv_and_json_downloads_equal_the_data(page, served, logdir):

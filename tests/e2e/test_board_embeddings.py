@@ -78,8 +78,9 @@ def test_picked_run_folder_opens_its_checkpoint_embedding(page, site_url, tmp_pa
     shutil.copytree(CHECKPOINTS / "tf2", folder)
     page.goto(f"{site_url}board.html")
     wait_ready(page)
-    page.wait_for_selector('main.bd[data-board="waiting"]', timeout=90_000)
+    page.wait_for_selector('main.bd[data-board="waiting"], main.bd[data-board="ready"]', timeout=90_000)
     page.set_input_files('[data-testid="pick-folder"]', str(folder))
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"open-own\"]') || document.querySelector('[data-testid=\"open-own\"]').hidden")
     page.wait_for_selector('main.bd[data-board="ready"]', timeout=90_000)
     page.click('[data-testid="tab-embeddings"]')
     assert [tuple(r) for r in listed(page)] == [(".", TF2_VAR, "40 × 6")]

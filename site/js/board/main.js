@@ -31,8 +31,10 @@ function showSummary(view, files = view.fileCount) {
   const status = ui('board-status');
   const runs = view.state.runs.length; // runs with events, and folders with embeddings only
   status.dataset.kind = runs ? 'ok' : 'error';
+  const loaded = t('board.loaded', { runs, files, points: summary.points.toLocaleString() });
+  ui('open-own').hidden = !view.example;
   status.textContent = runs
-    ? t('board.loaded', { runs, files, points: summary.points.toLocaleString() })
+    ? (view.example ? t('board.showingExample', { title: view.example, loaded }) : loaded)
     : t('board.noEvents');
   const lines = [...view.failed.map((f) => t('board.fileFailed', f)), ...summary.warnings,
     ...(view.embeddings?.failed || []).map((f) => t('board.embeddingFailed', f))];
@@ -55,7 +57,7 @@ function makeView(client) {
     brightness: 1, contrast: 100, actualSize: false, mode: 'offset',
     graph: { run: '', tag: '', meta: '', color: 'structure', search: '', expanded: new Set() } };
   const view = { client, tooltip, settings, tab: 'scalars', summary: null, token: 0, failed: [],
-    entries: [], embeddings: null, projector: null, projectorBox: ui('embeddings-view'),
+    entries: [], embeddings: null, projector: null, projectorBox: ui('embeddings-view'), example: null, opening: 0, picked: false,
     state: { runs: [], hidden: new Set(), runFilter: '', colors: new Map() },
     scalars: new ScalarsDashboard({ client, tooltip }, settings) };
   view.openRun = (run) => openRun(view, run);
@@ -105,9 +107,11 @@ async function afterRead(view, source, files) {
 async function open(view, source, read, reload = false) {
   const wasReady = reload && root.dataset.board === 'ready';
   const before = source.fedBytes;
+  const generation = source.generation;
   root.dataset.board = 'loading';
   try {
     const files = await read();
+    if (generation !== source.generation) return; // another folder was opened meanwhile: it is shown instead
     ui('parse-progress').hidden = true;
     view.failed = source.failed;
     if (wasReady && source.fedBytes === before) {
@@ -124,8 +128,14 @@ async function open(view, source, read, reload = false) {
 }
 
 function wireInputs(view, source) {
-  const openFiles = async (files) => {
+  // example: the built-in example's title, if it is one; auto: opened by the page, not by a click
+  const openFiles = async (files, example = null, auto = false) => {
+    if (auto && view.picked) return; // the user opened something while the example was on its way
+    if (!auto) view.picked = true;
+    const mine = ++view.opening;
     await source.reset('files');
+    if (mine !== view.opening) return; // opened again while Python was resetting: the newest wins
+    view.example = example;
     ui('reload').hidden = true;
     await open(view, source, () => source.readFiles(files));
   };
@@ -141,21 +151,27 @@ function wireInputs(view, source) {
     openFiles(await droppedFiles(e.dataTransfer));
   });
   ui('run-filter').addEventListener('input', (e) => { view.state.runFilter = e.target.value; refresh(view); });
+  ui('open-own').addEventListener('click', () => ui('pick-folder').click());
   return openFiles;
 }
 
+const FIRST_SIGHT = 'mnist_with_summaries'; // the built-in example the Board opens when no logdir is served
+
+/** The built-in examples' buttons; returns a function that opens one. */
 async function examples(openFiles) {
   const list = await exampleManifest();
+  const open = async (ex, auto = false) => {
+    const files = await Promise.all(ex.files.map(async (path) => {
+      const res = await siteFile(`data/${ex.logdir}/${path}`);
+      return { path, file: new File([await res.blob()], path.split('/').pop()) };
+    }));
+    await openFiles(files, ex.title, auto);
+  };
   const box = ui('examples');
   box.hidden = !list.length;
   box.replaceChildren(...list.map((ex) => el('button', { type: 'button', class: 'link', 'data-testid': 'example',
-    text: ex.title, onclick: async () => {
-      const files = await Promise.all(ex.files.map(async (path) => {
-        const res = await siteFile(`data/${ex.logdir}/${path}`);
-        return { path, file: new File([await res.blob()], path.split('/').pop()) };
-      }));
-      openFiles(files);
-    } })));
+    text: ex.title, onclick: () => open(ex) })));
+  return { first: list.find((ex) => ex.name === FIRST_SIGHT), open };
 }
 
 async function main() {
@@ -178,9 +194,10 @@ async function main() {
     await open(view, source, () => source.readServer(index));
     setInterval(() => { if (root.dataset.board !== 'loading') reload(); }, RELOAD_MS);
   } else {
-    examples(openFiles);
+    const built = await examples(openFiles);
     ui('board-status').textContent = t(OFFLINE ? 'board.chooseLogsOffline' : 'board.chooseLogs');
     root.dataset.board = 'waiting'; // for logs from the picker or a drop
+    if (built.first) await built.open(built.first, true); // first sight: something to look at, and "Open your own logs"
   }
 }
 

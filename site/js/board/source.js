@@ -105,10 +105,12 @@ export class LogSource {
     this.fedBytes = 0; // over the page's life: a reload that adds nothing changes nothing
     this.failed = []; // [{path, message}] of files that could not be read: the others still open
     this.entries = []; // every file of the log folder, [{path, file} | {path, url}]
+    this.generation = 0; // one more at each reset: a read of an older source stops
   }
 
   /** Forget everything (Python included) before opening another source. */
   async reset(kind) {
+    this.generation += 1;
     this.sent.clear();
     this.kind = kind;
     this.ignored = 0;
@@ -173,15 +175,17 @@ export class LogSource {
 
   /** Read picked or dropped files ([{path, file}]); returns how many event files there were. */
   async readFiles(files) {
+    const generation = this.generation;
     this.entries = files;
     const events = await this.eventFiles(files);
     this.ignored = files.length - events.length;
     const state = { file: 0, files: events.length, bytes: 0, total: events.reduce((s, f) => s + f.file.size, 0) };
     this.failed = [];
     for (const { path, file } of events) {
+      if (generation !== this.generation) break; // another source was opened: stop feeding this one
       state.file += 1;
       await this.guard(path, async () => {
-        for (let at = 0; at === 0 || at < file.size; at += SLICE) {
+        for (let at = 0; (at === 0 || at < file.size) && generation === this.generation; at += SLICE) {
           await this.feed(path, new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer()), state);
         }
       });

@@ -99,6 +99,8 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, en: Obje
   'board.chooseLogsOffline': 'Choose or drop a folder of TensorFlow or PyTorch logs (files named events.out.tfevents.*). Opened from a folder, the Board reads what you pick; to follow a run as it writes, serve it with: python3 build.py serve --logdir DIR',
   'board.chooseLogs': 'Choose a folder of TensorFlow or PyTorch logs (files named events.out.tfevents.*), or serve one with: python3 build.py serve --logdir DIR',
   'board.progress': 'Reading file {file} of {files}: {mb} of {total} MB, {records} events',
+  'board.showingExample': 'Showing the built-in example “{title}”: {loaded}',
+  'board.openOwn': 'Open your own logs',
   'board.loaded': '{runs} run(s) from {files} event file(s), {points} points.',
   'board.noEvents': 'No event files found: a log folder holds files whose names contain "tfevents".',
   'board.readFailed': 'The logs could not be read: {message}',

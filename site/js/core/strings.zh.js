@@ -99,6 +99,8 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, zh: Obje
   'board.chooseLogsOffline': '请选择或拖入 TensorFlow 或 PyTorch 的日志文件夹（文件名形如 events.out.tfevents.*）。从文件夹打开时，训练看板读取你选择的文件；若要在训练写入时自动刷新，请用以下命令提供：python3 build.py serve --logdir DIR',
   'board.chooseLogs': '请选择 TensorFlow 或 PyTorch 的日志文件夹（文件名形如 events.out.tfevents.*），或用以下命令提供：python3 build.py serve --logdir DIR',
   'board.progress': '正在读取第 {file}/{files} 个文件：{mb}/{total} MB，{records} 个事件',
+  'board.showingExample': '正在显示内置示例“{title}”：{loaded}',
+  'board.openOwn': '打开你自己的日志',
   'board.loaded': '共 {runs} 个运行，来自 {files} 个事件文件，{points} 个数据点。',
   'board.noEvents': '没有找到事件文件：日志文件夹中应有文件名包含“tfevents”的文件。',
   'board.readFailed': '无法读取日志：{message}',
