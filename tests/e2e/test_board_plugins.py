@@ -98,3 +98,18 @@ def test_custom_scalars_show_multiline_and_margin_charts_of_the_layout(page, ser
     mid = reader.scalars("custom", "acc/mid")
     margin = page.get_attribute(f'{card}[data-tag="accuracy band"] [data-testid="points-shown"]', "data-digest")
     assert margin == digest(mid.steps, mid.wall_times, np.asarray(mid.values, dtype=np.float64))
+
+
+def test_keras_conceptual_graph_is_drawn_and_downloads_as_png(page, served):
+    open_tab(page, served, "graphs")
+    page.select_option('[data-testid="graph-run"]', "keras/train")
+    page.wait_for_selector('[data-testid="graph-node"][data-id="probs"]')
+    ids = page.eval_on_selector_all('[data-testid="graph-node"]', "els => els.map(e => e.dataset.id)")
+    assert sorted(ids) == ["features", "hidden", "join", "probs", "side"]
+    page.click('[data-testid="graph-node"][data-id="join"]')
+    assert "Concatenate" in page.text_content('[data-testid="graph-details"]')
+    with page.expect_download() as dl:
+        page.click('[data-testid="graph-png"]')
+    data = open(dl.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
+    assert dl.value.suggested_filename == "keras_train-graph.png" or dl.value.suggested_filename.endswith("-graph.png")

@@ -148,3 +148,57 @@ def test_text_layout_is_tensorboards():
     assert text_layout(np.array([b"a", b"b"], dtype=object))["rows"] == [["a"], ["b"]]
     cube = np.array([[[b"x", b"y"], [b"z", b"w"]], [[b"q", b"q"], [b"q", b"q"]]], dtype=object)
     assert text_layout(cube) == {"markdown": None, "rows": [["x", "y"], ["z", "w"]], "reduced": True}
+
+
+def test_five_numbered_siblings_fold_into_one_series_node():
+    """TensorBoard's series grouping: foo, foo_1 ... foo_5 under one scope are one node foo_[0-5];
+    four are not; expanding the series shows its members."""
+    from nnlab.board.graph import graph_view
+    from nnlab.events.proto import graph_pb2
+
+    gd = graph_pb2.GraphDef()
+    gd.node.add(name="x", op="Placeholder")
+    for name in ["layer/add"] + [f"layer/add_{k}" for k in range(1, 6)] + [f"mul_{k}" for k in range(1, 5)]:
+        gd.node.add(name=name, op="AddV2" if "add" in name else "Mul", input=["x"])
+    gd.node.add(name="out", op="AddN", input=[f"layer/add_{k}" for k in range(1, 6)])
+    view = graph_view(gd, ["layer"])
+    nodes = {n["id"]: n for n in view["nodes"]}
+    assert nodes["layer/add_[0-5]"]["kind"] == "series" and nodes["layer/add_[0-5]"]["count"] == 6
+    assert not any(i.startswith("layer/add_") and i != "layer/add_[0-5]" for i in nodes)
+    assert all(f"mul_{k}" in nodes for k in range(1, 5))  # four siblings stay apart
+    edges = {(e["source"], e["target"]): e["count"] for e in view["edges"]}
+    assert edges[("x", "layer/add_[0-5]")] == 6 and edges[("layer/add_[0-5]", "out")] == 5
+    assert sum(n["count"] for n in view["nodes"]) == len(gd.node)
+    opened = {n["id"] for n in graph_view(gd, ["layer", "layer/add_[0-5]"])["nodes"]}
+    assert {"layer/add", "layer/add_5"} <= opened and "layer/add_[0-5]" not in opened
+
+
+def test_keras_model_config_is_drawn_as_its_conceptual_graph():
+    """Keras' TensorBoard callback (fixtures/events/plugins/keras): a node per layer, edges from
+    each layer's inbound nodes, as the model was built (features -> hidden, side -> join -> probs)."""
+    import json as _json
+    reader = read_logdir(ROOT / "tests/fixtures/events/plugins")
+    srv = Server(HANDLERS)
+    srv.ctx.store["board"] = reader
+    out = call(srv, "board.graph", run="keras/train", tag="keras")
+    config = _json.loads(reader.graphs("keras/train", "keras").values[-1].data)
+    assert out["error"] == "" and [n["id"] for n in out["nodes"]] == [lay["name"] for lay in config["config"]["layers"]]
+    edges = {(e["source"], e["target"]) for e in out["edges"]}
+    assert edges == {("features", "hidden"), ("features", "side"), ("hidden", "join"), ("side", "join"), ("join", "probs")}
+    assert {n["id"]: n["op"] for n in out["nodes"]}["join"] == "Concatenate"
+    assert {n["id"]: n["attrs"] for n in out["nodes"]}["hidden"]["units"] == "8"
+
+
+def test_keras_conceptual_graph_of_keras2_and_sequential_configs():
+    from nnlab.board.keras_graph import keras_graph
+    keras2 = {"class_name": "Model", "config": {"name": "m", "layers": [
+        {"name": "in", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 3]}, "inbound_nodes": []},
+        {"name": "d", "class_name": "Dense", "config": {"units": 2}, "inbound_nodes": [[["in", 0, 0, {}]]]}]}}
+    g = keras_graph(__import__("json").dumps(keras2))
+    assert [(e["source"], e["target"]) for e in g["edges"]] == [("in", "d")] and g["nodes"][0]["shapes"] == [["?", 3]]
+    seq = {"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"name": "a"}},
+                                                              {"class_name": "Dense", "config": {"name": "b"}}]}}
+    assert [(e["source"], e["target"]) for e in keras_graph(__import__("json").dumps(seq))["edges"]] == [("a", "b")]
+    for bad in ("not json", "[]", '{"config": {}}', "[" * 5000 + "]" * 5000):
+        with pytest.raises(ValueError):
+            keras_graph(bad)

@@ -8,6 +8,7 @@ TensorBoard does.
 """
 
 import math
+import re
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -118,6 +119,56 @@ def _visible(name, path, expanded):
     return name
 
 
+SERIES_MIN = 5  # TensorBoard folds this many numbered siblings (foo, foo_1 ... foo_n) into one node
+_NUMBERED = re.compile(r"^(.+)_(\d+)$")
+
+
+def _series_groups(nodes):
+    """{series id: (parent, label, [member ids])} for siblings numbered ``base_k`` (and ``base``)."""
+    by_base = defaultdict(list)
+    for node in nodes.values():
+        m = _NUMBERED.match(node["label"])
+        if m:
+            by_base[(node["parent"], m.group(1))].append((int(m.group(2)), node["id"]))
+    out = {}
+    for (parent, base), members in by_base.items():
+        plain = f"{parent}/{base}" if parent else base
+        if plain in nodes and nodes[plain]["parent"] == parent:
+            members.append((0, plain))
+        if len(members) < SERIES_MIN:
+            continue
+        numbers = sorted(k for k, _ in members)
+        label = f"{base}_[{numbers[0]}-{numbers[-1]}]"
+        sid = f"{parent}/{label}" if parent else label
+        out[sid] = (parent, label, [i for _, i in sorted(members)])
+    return out
+
+
+def _fold_series(nodes, edges, size, expanded):
+    """Fold each series of numbered siblings not in `expanded` into one "series" node."""
+    into = {}
+    for sid, (parent, label, members) in _series_groups(nodes).items():
+        if sid in expanded:
+            continue
+        first = nodes[members[0]]
+        nodes[sid] = {"id": sid, "label": label, "kind": "series", "op": first["op"] if first["kind"] == "op" else "",
+                      "devices": sum((nodes[m]["devices"] for m in members), Counter()), "parent": parent,
+                      "count": sum(nodes[m]["count"] for m in members), "time": sum(nodes[m]["time"] for m in members),
+                      "bytes": sum(nodes[m]["bytes"] for m in members), "members": len(members)}
+        for m in members:
+            into[m] = sid
+            del nodes[m]
+    if not into:
+        return edges, size
+    folded, folded_size = Counter(), defaultdict(int)
+    for (src, dst, ctl), n in edges.items():
+        key = (into.get(src, src), into.get(dst, dst), ctl)
+        if key[0] != key[1]:
+            folded[key] += n
+            folded_size[key] += size[(src, dst, ctl)]
+    return folded, folded_size
+
+
 def step_stats_by_node(stats):
     """{op name: (compute micros, bytes)} of one `nnlab.events.StepStats` (summed over devices)."""
     time = (stats.op_end_rel_micros - stats.op_start_rel_micros).astype(np.float64)
@@ -142,8 +193,9 @@ def graph_view(graph_def, expanded=(), stats=None):
     Returns
     -------
     dict
-        ``nodes``: [{id, label, kind ("op"|"scope"), op, device, count, time, bytes, parent}, and for
-        ops also inputs, outputs, shapes and attrs (see `op_details`)],
+        ``nodes``: [{id, label, kind ("op"|"scope"|"series"), op, device, count, time, bytes, parent}, and
+        for ops also inputs, outputs, shapes and attrs (see `op_details`)]; five or more numbered
+        siblings (``foo_1 ... foo_n``) are one "series" node ``foo_[1-n]`` unless its id is in `expanded`,
         ``edges``: [{source, target, count, control, size}] where size is the number of tensor
         elements the edge carries (None when no shapes were recorded), ``ops``: total op count.
     """
@@ -179,6 +231,7 @@ def graph_view(graph_def, expanded=(), stats=None):
             if src != dst:
                 edges[(src, dst, ctl)] += 1
                 size[(src, dst, ctl)] += _input_size(out_sizes, raw) or 0
+    edges, size = _fold_series(nodes, edges, size, expanded)
     details = op_details(graph_def)
     for node in nodes.values():
         node["device"] = node.pop("devices").most_common(1)[0][0]

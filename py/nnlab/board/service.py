@@ -17,6 +17,7 @@ from ..events import hparams as hparams_table
 from ..projector import runfolder
 from . import histograms as hist
 from .graph import graph_view, step_stats_by_node
+from .keras_graph import keras_graph
 from .smoothing import DEFAULT_WEIGHT, smooth
 
 STORE_KEY = "board"
@@ -236,12 +237,20 @@ def graph(ctx, run, tag=None, expanded=(), metadata_tag=None):
     reader = _reader(ctx)
     tags = reader.tags(run)
     data = reader.graphs(run, tag).values[-1] if tag else reader.graph(run)
+    if data is None and not tag and tags["graph"]:  # no op graph: the run's first graph tag (a Keras model, say)
+        tag = tags["graph"][0]
+        data = reader.graphs(run, tag).values[-1]
     out = {"tags": tags["graph"], "tag": tag, "metadata_tags": tags["run_metadata"], "nodes": [], "edges": [], "ops": 0,
            "error": "", "message": ""}
     try:
         gd = data.graph_def() if data is not None else None
     except ValueError as exc:  # damaged bytes: say so instead of failing the request
         return {**out, "error": "unreadable", "message": f"graph of run {run!r}: {exc}"}
+    if gd is None and data is not None and data.format == "keras_model":
+        try:  # the Keras conceptual graph: a node per layer
+            return {**out, **keras_graph(data.data.decode("utf-8", "replace"))}
+        except ValueError as exc:
+            return {**out, "error": "unreadable", "message": f"Keras model of run {run!r}: {exc}"}
     if gd is None:
         out["error"] = "keras" if data is not None else "none"
         return out

@@ -2,12 +2,14 @@
  * The GRAPHS dashboard: pick a run (and graph tag), colour by structure,
  * device, compute time or memory of a recorded step, click a scope to open or
  * close it, click an op for its details, search by regex. Python folds the
- * graph (board.graph); dagre lays it out.
+ * graph (board.graph), or lists a Keras model's layers (its conceptual graph); dagre lays it
+ * out; five or more numbered siblings are one series node; "Download PNG" saves the view.
  */
 import { t } from '../core/i18n.js';
 import { drawGraph } from '../render/graphview.js';
-import { el } from '../core/dom.js';
-import { PALETTE, fmt, userRegex } from './dom.js';
+import { svgToPng } from '../render/svgpng.js';
+import { download, el } from '../core/dom.js';
+import { PALETTE, fmt, safeName, userRegex } from './dom.js';
 
 const COLORS = ['structure', 'device', 'time', 'memory'];
 
@@ -29,7 +31,7 @@ function fillFor(mode, nodes) {
   return (n) => {
     if (mode === 'device') return n.device ? hashColor(n.device) + '55' : '#eef0f2';
     if (mode === 'time' || mode === 'memory') return ramp(n[key], max);
-    return n.kind === 'scope' ? '#dbe7f3' : '#fff';
+    return { scope: '#dbe7f3', series: '#ece4f7' }[n.kind] || '#fff';
   };
 }
 
@@ -84,7 +86,12 @@ export async function renderGraph(view, box, dash, runs) {
     el('label', {}, [el('span', { text: t('board.graph.color') }), select('graph-color', COLORS.map((c) => [c, t(`board.graph.by.${c}`)]), gs.color, (v) => { gs.color = v; redo(); })]),
     el('label', {}, [el('span', { text: t('board.graph.step') }), select('graph-step', [['', '—'], ...data.metadata_tags.map((x) => [x, x])], gs.meta, (v) => { gs.meta = v; redo(); })]),
     el('label', {}, [el('span', { text: t('board.graph.search') }), search]),
-    el('span', { class: 'hint', text: t('board.graph.hint', { ops: data.ops, shown: data.nodes.length }) }));
+    el('button', { type: 'button', 'data-testid': 'graph-png', text: t('board.graph.png'), onclick: async () => {
+      const shown = dash.querySelector('svg.bd-graph');
+      if (shown) download(`${safeName(gs.run)}-graph.png`, await svgToPng(shown), 'image/png');
+    } }),
+    el('span', { class: 'hint', text: t(data.conceptual ? 'board.graph.conceptual' : 'board.graph.hint',
+      { ops: data.ops, shown: data.nodes.length, model: data.model || '' }) }));
   if (data.error) {
     dash.replaceChildren(el('p', { class: 'hint', 'data-testid': 'graph-message', text: t(`board.graph.${data.error}`, { message: data.message || '' }) }));
     return;
@@ -103,7 +110,7 @@ export async function renderGraph(view, box, dash, runs) {
       onclick: () => { gs.expanded.delete(n.parent); for (const s of [...gs.expanded]) if (s.startsWith(`${n.parent}/`)) gs.expanded.delete(s); redo(); } }));
   };
   drawGraph(host, data.nodes, data.edges, { fill: fillFor(gs.color, data.nodes), highlight, onClick: (n) => {
-    if (n.kind === 'scope') { gs.expanded.add(n.id); redo(); return; }
+    if (n.kind !== 'op') { gs.expanded.add(n.id); redo(); return; } // a scope or a series opens
     show(n);
   } });
   const selected = data.nodes.find((n) => n.id === gs.selected && n.kind === 'op');

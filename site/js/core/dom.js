@@ -23,7 +23,7 @@ export function el(tag, attrs = {}, children = []) {
   return node;
 }
 
-/** Offer `text` as a file download. */
+/** Offer `text` (a string or a Blob) as a file download. */
 export function download(name, text, type) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = el('a', { href: url, download: name });

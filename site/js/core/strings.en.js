@@ -183,6 +183,8 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, en: Obje
   'board.graph.step': 'Recorded step (run metadata)',
   'board.graph.search': 'Search nodes (regex)',
   'board.graph.hint': '{ops} ops, {shown} nodes shown. Click a scope to open it, an op for its details; drag to pan, wheel to zoom.',
+  'board.graph.png': 'Download PNG',
+  'board.graph.conceptual': 'Keras conceptual graph of “{model}”: {ops} layers.',
   'board.graph.keras': 'This graph is a Keras model config, not an op graph; it cannot be drawn yet.',
   'board.graph.none': 'This run has no graph.',
   'board.graph.unreadable': 'This graph could not be read: {message}',

@@ -183,6 +183,8 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, zh: Obje
   'board.graph.step': '记录的步骤（运行元数据）',
   'board.graph.search': '搜索节点（正则表达式）',
   'board.graph.hint': '共 {ops} 个操作，显示 {shown} 个节点。点击命名空间展开，点击操作查看详情；拖动平移，滚轮缩放。',
+  'board.graph.png': '下载 PNG',
+  'board.graph.conceptual': 'Keras 概念图“{model}”：{ops} 个层。',
   'board.graph.keras': '这个图是 Keras 模型配置而不是操作图，暂时无法绘制。',
   'board.graph.none': '这个运行没有计算图。',
   'board.graph.unreadable': '无法读取这个计算图：{message}',

@@ -20,7 +20,7 @@ export function layout(nodes, edges) {
   // dagre keys plain objects by node id: names like __proto__ or constructor (real op and
   // scope names can be anything) would reach the prototype, so it sees indices instead.
   const key = new Map(nodes.map((n, i) => [n.id, `n${i}`]));
-  nodes.forEach((n) => g.setNode(key.get(n.id), { width: Math.min(180, 24 + n.label.length * 7), height: n.kind === 'scope' ? 30 : 22 }));
+  nodes.forEach((n) => g.setNode(key.get(n.id), { width: Math.min(180, 24 + n.label.length * 7), height: n.kind === 'op' ? 22 : 30 }));
   // An edge to a node the list lacks would make dagre invent one; it is drawn as nothing.
   const known = (e) => key.has(e.source) && key.has(e.target);
   edges.forEach((e, i) => { if (known(e)) g.setEdge(key.get(e.source), key.get(e.target), {}, `e${i}`); });
@@ -60,9 +60,9 @@ export function drawGraph(host, nodes, edges, opt) {
     const p = lay.nodes.get(n.id);
     const g = svg('g', { class: `node ${n.kind}${opt.highlight.has(n.id) ? ' hit' : ''}`, transform: `translate(${p.x - p.width / 2},${p.y - p.height / 2})`,
       'data-testid': 'graph-node', 'data-id': n.id, 'data-kind': n.kind });
-    g.append(svg('rect', { width: p.width, height: p.height, rx: n.kind === 'scope' ? 6 : 11, fill: opt.fill(n) }));
+    g.append(svg('rect', { width: p.width, height: p.height, rx: n.kind === 'op' ? 11 : 6, fill: opt.fill(n) }));
     const text = svg('text', { x: p.width / 2, y: p.height / 2 + 4, 'text-anchor': 'middle' });
-    text.textContent = n.kind === 'scope' ? `${n.label} (${n.count})` : n.label;
+    text.textContent = n.kind === 'op' ? n.label : `${n.label} (${n.count})`;
     const title = svg('title');
     title.textContent = n.id;
     g.append(text, title);
