@@ -98,3 +98,20 @@ def test_a_broken_config_is_reported_and_the_rest_still_listed(page, served, log
     assert len(listed(page)) == len(LISTED)
     error = page.text_content('[data-testid="embedding-error"]')
     assert "broken/projector_config.pbtxt" in error
+
+
+def test_tensorboardx_add_embedding_folder_lists_both_tensors_with_their_metadata(page, site_url):
+    """tensorboardX's add_embedding (fixtures/embeddings/tbx): the config at the folder's root,
+    tensors and metadata under <step>/<tag>/, a header row in one of them."""
+    page.goto(f"{site_url}board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="waiting"], main.bd[data-board="ready"]', timeout=90_000)
+    page.set_input_files('[data-testid="pick-folder"]', str(ROOT / "tests/fixtures/embeddings/tbx"))
+    page.locator('[data-testid="board-status"]', has_text="1 run").wait_for()
+    page.click('[data-testid="tab-embeddings"]')
+    assert [tuple(r) for r in listed(page)] == [(".", "points:00003", ""), (".", "table:00000", "")]
+    first = frame_shows(page, 30)
+    assert (first["first"], first["last"], first["dim"]) == ("p0", "p29", 5)
+    page.click('[data-testid="embedding"][data-tag="table:00000"] [data-testid="embedding-open"]')
+    table = frame_shows(page, 12)
+    assert (table["first"], table["last"], table["dim"]) == ("a0", "a11", 3)

@@ -15,6 +15,7 @@ import pytest
 
 from nnlab.projector import checkpoint as ck
 from nnlab.projector import runfolder
+from nnlab.projector._util import drain
 from nnlab.projector.errors import ParseError
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "checkpoints"
@@ -138,3 +139,21 @@ def test_damaged_data_fails_its_checksum():
         ck.read_tensor(var, bytes(data), "d")
     with pytest.raises(ParseError, match="bytes for shape"):
         ck.read_tensor(var, bytes(data[:-4]), "d")
+
+
+def test_tensorboardx_add_embedding_folder_resolves_to_its_tsv_files():
+    """tensorboardX 2.6.5's add_embedding (fixtures/embeddings/tbx): paths under <step>/<tag>/."""
+    from nnlab.projector import io
+    base = ROOT.parent / "embeddings" / "tbx"
+    out = runfolder.resolve((base / "projector_config.pbtxt").read_text(), "projector_config.pbtxt")
+    assert out["need"] == []
+    embs = {e["tensor_name"]: e for e in out["embeddings"]}
+    assert embs["points:00003"]["tensor_path"] == "00003/points/tensors.tsv"
+    for name, rows in (("points:00003", 30), ("table:00000", 12)):
+        emb = embs[name]
+        vectors = (base / emb["tensor_path"]).read_text()
+        want = np.loadtxt(base / emb["tensor_path"], delimiter="\t", dtype=np.float32)
+        parsed = drain(io.iter_parse_vectors_tsv(vectors, emb["tensor_path"]))
+        assert np.array_equal(parsed, want) and len(parsed) == rows
+        meta = io.parse_metadata_tsv((base / emb["metadata_path"]).read_text(), emb["metadata_path"], n_rows=rows)
+        assert len(meta.columns[0]) == rows
