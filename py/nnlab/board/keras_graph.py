@@ -9,7 +9,12 @@ A nested model is one node here, named by its class.
 
 import json
 
+from ..projector.jsonconfig import check_json_depth
+
 _SHOWN = (str, int, float, bool)
+# Keras configs nest about a dozen levels (more with nested models); json.loads and the walk
+# below recurse once per level, and too deep a file would blow Pyodide's wasm stack.
+MAX_DEPTH = 200
 
 
 def _producers(inbound):
@@ -54,6 +59,7 @@ def keras_graph(text):
     ValueError
         When the text is not a Keras model config.
     """
+    check_json_depth(text, "Keras model config", MAX_DEPTH)  # a ParseError is a ValueError
     try:
         model = json.loads(text)
     except (ValueError, RecursionError) as exc:

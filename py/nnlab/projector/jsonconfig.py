@@ -17,8 +17,8 @@ _JSON_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}\n]')
 _JSON_GAP = re.compile(r"[ \t\r\n,]*")
 
 
-def _check_json_depth(text, name):
-    """Raise ParseError at the first bracket nested deeper than MAX_DEPTH.
+def check_json_depth(text, name, limit=MAX_DEPTH):
+    """Raise ParseError at the first bracket nested deeper than `limit`.
 
     json.loads recurses once per level; checking first keeps a hostile file
     from reaching RecursionError. Linear in len(text).
@@ -30,8 +30,8 @@ def _check_json_depth(text, name):
             line += 1
         elif token in ("[", "{"):
             depth += 1
-            if depth > MAX_DEPTH:
-                raise ParseError(name, line, f"not valid JSON: nested deeper than {MAX_DEPTH} levels")
+            if depth > limit:
+                raise ParseError(name, line, f"not valid JSON: nested deeper than {limit} levels")
         elif token in ("]", "}"):
             depth = max(0, depth - 1)
 
@@ -67,7 +67,7 @@ def parse_config_json(data, name="projector_config.json"):
     list of dict, one per embedding, as `pbtxt.embedding_info` describes.
     """
     text = text_of(data, name)
-    _check_json_depth(text, name)
+    check_json_depth(text, name)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
