@@ -1,5 +1,6 @@
 """Shared fixtures: one served build/site and one Chromium per test session."""
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -42,6 +43,17 @@ def pytest_terminal_summary(terminalreporter):
         counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "skipped", "error", "xfailed", "xpassed")}
         counts["runtime"] = "pyodide" if IN_PYODIDE else "cpython"
         Path(out).write_text(json.dumps(counts))
+
+
+@contextlib.contextmanager
+def serving(logdir):
+    """build/site served as `build.py serve --logdir` serves it; yields the site's URL."""
+    from buildsys.serve import serve_in_thread
+    server, url = serve_in_thread(SITE, logdir=logdir)
+    try:
+        yield url
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")

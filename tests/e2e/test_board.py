@@ -7,7 +7,7 @@ import urllib.request
 import numpy as np
 import pytest
 
-from conftest import ROOT, SITE, wait_ready
+from conftest import ROOT, serving, wait_ready
 from nnlab.events import read_logdir
 from nnlab.events.proto import event_pb2, summary_pb2, tensor_pb2
 from nnlab.events.records import encode_many
@@ -52,10 +52,8 @@ def logdir(tmp_path):
 
 @pytest.fixture
 def served(logdir):
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(SITE, logdir=logdir)
-    yield url
-    server.shutdown()
+    with serving(logdir) as url:
+        yield url
 
 
 def open_board(page, url, examples=False):

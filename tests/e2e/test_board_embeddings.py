@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, SITE, wait_ready
+from conftest import ROOT, serving, wait_ready
 
 pytestmark = pytest.mark.e2e
 CHECKPOINTS = ROOT / "tests/fixtures/checkpoints"
@@ -30,10 +30,8 @@ def logdir(tmp_path):
 
 @pytest.fixture
 def served(logdir):
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(SITE, logdir=logdir)
-    yield url
-    server.shutdown()
+    with serving(logdir) as url:
+        yield url
 
 
 def listed(page):

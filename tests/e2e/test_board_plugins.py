@@ -4,7 +4,7 @@ own summary code (tests/fixtures/events/plugins, make_plugin_logs.py): PR curves
 import numpy as np
 import pytest
 
-from conftest import ROOT, SITE, wait_ready
+from conftest import ROOT, serving, wait_ready
 from nnlab.events import read_logdir
 
 pytestmark = pytest.mark.e2e
@@ -13,10 +13,8 @@ PLUGINS = ROOT / "tests/fixtures/events/plugins"
 
 @pytest.fixture(scope="module")
 def served():
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(SITE, logdir=PLUGINS)
-    yield url
-    server.shutdown()
+    with serving(PLUGINS) as url:
+        yield url
 
 
 def open_tab(page, url, tab):

@@ -1,7 +1,6 @@
 """nnlab.events.custom_scalars against TensorBoard's own Layout proto, on the layout written by
 TensorBoard's custom_scalar.summary (fixtures/events/plugins/custom, make_plugin_logs.py)."""
 
-import random
 from pathlib import Path
 
 from tensorboard.backend.event_processing import event_accumulator as ea_mod
@@ -9,6 +8,7 @@ from tensorboard.plugins.custom_scalar import layout_pb2
 from tensorboard.util import tensor_util
 
 from nnlab.events import custom_scalars, read_logdir
+from tests.damage import damaged
 
 RUN = Path(__file__).resolve().parent.parent / "fixtures" / "events" / "plugins" / "custom"
 
@@ -41,13 +41,7 @@ def test_layout_equals_tensorboards_and_multiline_regexes_pick_the_tags():
 
 def test_damaged_layouts_raise_value_error_only():
     raw, _ = _tb_layout()
-    rng = random.Random(1)
-    cases = [raw[:n] for n in range(len(raw))]
-    for _ in range(500):
-        b = bytearray(raw)
-        b[rng.randrange(len(b))] = rng.randrange(256)
-        cases.append(bytes(b))
-    for case in cases:
+    for case in damaged(raw, seed=1):
         try:
             custom_scalars.parse_layout(case)
         except ValueError:

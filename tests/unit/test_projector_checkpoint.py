@@ -7,7 +7,6 @@ TensorFlow's own reading of them.
 """
 
 import json
-import random
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from nnlab.projector import checkpoint as ck
 from nnlab.projector import runfolder
 from nnlab.projector._util import drain
 from nnlab.projector.errors import ParseError
+from tests.damage import damaged
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "checkpoints"
 EXPECTED = json.loads((ROOT / "expected.json").read_text())
@@ -116,13 +116,7 @@ def test_file_embeddings_need_no_checkpoint():
 def test_damaged_index_raises_parse_error_or_reads():
     """Every truncation and 600 random byte changes: a ParseError naming the file, never another error."""
     data = (ROOT / "tf2" / "embedding.ckpt-1.index").read_bytes()
-    rng = random.Random(0)
-    cases = [data[:n] for n in range(len(data))]
-    for _ in range(600):
-        b = bytearray(data)
-        b[rng.randrange(len(b))] = rng.randrange(256)
-        cases.append(bytes(b))
-    for case in cases:
+    for case in damaged(data, flips=600):
         try:
             ck.read_index(case, "e.index")
         except ParseError as exc:
