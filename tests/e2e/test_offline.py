@@ -139,6 +139,24 @@ def test_board_embeddings_open_a_checkpoint_in_the_projector_frame(page, folder)
     assert labels == ["word0", "word39"]
 
 
+def test_board_plugin_tabs_work_from_a_folder(page, folder):
+    """PR curves, hparams, custom scalars and a Keras graph, picked in a page opened from a folder."""
+    page.goto(folder + "board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="waiting"]', timeout=60_000)
+    page.set_input_files(tid("pick-folder"), str(EVENTS / "plugins"))
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=60_000)
+    page.click(tid("tab-pr_curves"))
+    page.wait_for_function("() => document.querySelectorAll('[data-kind=\"pr\"] [data-testid=\"pr-chart\"]').length === 2")
+    page.click(tid("tab-hparams"))
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"hparams-row\"]').length === 2")
+    page.click(tid("tab-custom_scalars"))
+    page.wait_for_selector('[data-testid="chart-card"][data-tag="all losses"] [data-testid="points-shown"][data-digest]')
+    page.click(tid("tab-graphs"))
+    page.select_option(tid("graph-run"), "keras/train")
+    page.wait_for_selector('[data-testid="graph-node"][data-id="join"]')
+
+
 def test_projector_opens_its_example_with_sprites(page, folder):
     page.goto(folder + "projector.html")
     wait_ready(page)
