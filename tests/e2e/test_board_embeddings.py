@@ -113,3 +113,28 @@ def test_tensorboardx_add_embedding_folder_lists_both_tensors_with_their_metadat
     page.click('[data-testid="embedding"][data-tag="table:00000"] [data-testid="embedding-open"]')
     table = frame_shows(page, 12)
     assert (table["first"], table["last"], table["dim"]) == ("a0", "a11", 3)
+
+
+def test_a_run_with_a_sprite_sheet_draws_its_pictures_in_the_frame(page, site_url, tmp_path):
+    """A projector_config.pbtxt with a .bytes tensor, metadata and a sprite sheet (the standalone
+    test files of test_projector_config), picked as a folder: the Projector frame draws the sprites."""
+    from test_projector_config import N_SPRITE, PIC, dark_pixels, files_for
+    run = tmp_path / "logs" / "sprites"
+    run.mkdir(parents=True)
+    for name, body in files_for().items():
+        (run / name).write_bytes(body)
+    (run / "projector_config.pbtxt").write_text(
+        f'embeddings {{ tensor_name: "digits" tensor_path: "first.bytes" tensor_shape: [{N_SPRITE}, 8]\n'
+        f'  metadata_path: "first.tsv" sprite {{ image_path: "sheet.png" single_image_dim: [{PIC}, {PIC}] }} }}\n')
+    page.goto(f"{site_url}board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="waiting"], main.bd[data-board="ready"]', timeout=90_000)
+    page.set_input_files('[data-testid="pick-folder"]', str(tmp_path / "logs"))
+    page.locator('[data-testid="board-status"]', has_text="1 run").wait_for()
+    page.click('[data-testid="tab-embeddings"]')
+    assert [tuple(r) for r in listed(page)] == [("sprites", "digits", f"{N_SPRITE} × 8")]
+    shown = frame_shows(page, N_SPRITE)
+    assert (shown["first"], shown["last"]) == ("p0", f"p{N_SPRITE - 1}")
+    frame = page.locator('[data-testid="projector-frame"]').element_handle().content_frame()
+    frame.wait_for_selector('[data-testid="plot"][data-sprites="on"]')
+    assert dark_pixels(frame) > N_SPRITE * 40
