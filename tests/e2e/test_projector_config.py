@@ -10,6 +10,15 @@ from conftest import wait_ready
 from nnlab.examples.embeddings import png_bytes, sprite_sheet
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def no_examples(request):
+    """Hide the site's built-in examples (the page would open word2vec_optimized by itself, and
+    whether build/site has them depends on how it was built); a test may ask for its own."""
+    if "page" in request.fixturenames and "site_url" in request.fixturenames:
+        page, url = request.getfixturevalue("page"), request.getfixturevalue("site_url")
+        page.route(f"{url}data/manifest.json", lambda route: route.fulfill(status=404, body=b""))
 N_SPRITE, N_PLAIN, PIC = 40, 30, 16
 
 
@@ -171,3 +180,31 @@ def test_a_picked_log_folder_opens_its_checkpoint_variable(page, site_url, tmp_p
     got = page.evaluate("() => { const a = window.nnlabProjector.app; return [a.ds.name, a.ds.dim, a.label(0), a.label(24)]; }")
     assert got == ["emb", 4, "w0", "w24"]
     assert len(expected["values"]) == 25
+
+
+def test_first_sight_opens_word2vec_optimized_filling_the_window(page, site_url):
+    """Opened on nothing, the Projector shows word2vec_optimized with PCA, no click needed, and its
+    view takes at least 60% of a 1440 x 900 window's width beside the panels."""
+    files = files_for()
+    manifest = {"format": 1, "examples": [
+        {"name": "mnist_with_summaries", "projector": "mnist/config.json", "logdir": None},
+        {"name": "word2vec_optimized", "projector": "w2v/config.json", "logdir": None}]}
+
+    def handle(route):
+        path = route.request.url.split("/data/", 1)[1]
+        if path == "manifest.json":
+            route.fulfill(status=200, body=json.dumps(manifest), content_type="application/json")
+        elif path.startswith("w2v/") and path[4:] in files:
+            route.fulfill(status=200, body=files[path[4:]])
+        else:
+            route.fulfill(status=404, body=b"")
+    page.unroute(f"{site_url}data/manifest.json")
+    page.route(f"{site_url}data/**", handle)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{site_url}projector.html")
+    wait_ready(page)
+    wait_loaded(page, N_SPRITE)
+    assert page.evaluate("() => window.nnlabProjector.app.state.projection") == "pca"
+    page.wait_for_selector(f'{tid("plot")}[data-checksum]')
+    width = page.locator(tid("plot")).bounding_box()["width"]
+    assert width >= 0.6 * 1440, width

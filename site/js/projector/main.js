@@ -18,6 +18,7 @@ import { defaults } from './state.js';
 
 const $ = (sel) => document.querySelector(`[data-testid="${sel}"]`);
 const MAX_LABELS = 12;
+const FIRST_SIGHT = 'word2vec_optimized'; // the example shown when the page opens on nothing, as the anchor opens Word2Vec
 
 /** Place `src` (rows of `stride`, for `indices` or every point) into an n*dims array. */
 function spread(src, stride, indices, n, dims) {
@@ -111,7 +112,7 @@ function addHighlights(app) {
 function createApp(client) {
   const plot = $('plot');
   const scatter = new Scatter(plot);
-  const app = { client, scatter, state: defaults(), ds: null, hovered: -1, baseColors: null };
+  const app = { client, scatter, state: defaults(), ds: null, hovered: -1, baseColors: null, loads: 0 };
   app.status = (msg, isError = false) => { // '' shows the loaded dataset's summary
     $('pj-status').textContent = msg || (app.ds ? t('pj.loaded', app.ds) : '');
     $('pj-status').classList.toggle('error', isError);
@@ -172,14 +173,19 @@ async function applySprite(app, source) {
  * Send a dataset to the worker; on success reset every view to it. `getSource(which)`
  * reads tensor `which` of the source (see data.js fromConfig); the tensor chooser re-calls it.
  */
-async function loadDataset(app, getSource, which = 0) {
-  await guard(app, async () => {
+async function loadDataset(app, getSource, which = 0, auto = false) {
+  if (auto && app.loads) return; // the user opened data before the first-sight example came
+  const token = ++app.loads;
+  const current = () => token === app.loads; // a newer load (a pick, a drop, an example) replaces this one
+  const main = document.querySelector('main.pj');
+  try {
     app.status(t('pj.loading'));
-    document.querySelector('main.pj').dataset.projector = 'loading';
+    main.dataset.projector = 'loading';
     const source = await getSource(which);
     const { params } = source;
     const info = await app.client.call('projector.load', params,
-      { onProgress: (p) => app.status(t('pj.parsing', { done: p.done ?? '', total: p.total ?? '' })) });
+      { onProgress: (p) => current() && app.status(t('pj.parsing', { done: p.done ?? '', total: p.total ?? '' })) });
+    if (!current()) return;
     app.ds = info;
     app.reload = (k) => loadDataset(app, getSource, k);
     fillTensors(app, source.embeddings, which);
@@ -191,8 +197,10 @@ async function loadDataset(app, getSource, which = 0) {
     app.status('');
     await app.project();
     await applySprite(app, source); // after project(): its status line would hide a sprite error
-  });
-  document.querySelector('main.pj').dataset.projector = app.ds ? 'ready' : 'error';
+  } catch (err) { // a parser's message names the file and line; the dataset shown before stays
+    if (current()) app.status(err.message, true);
+  }
+  if (current()) main.dataset.projector = app.ds ? 'ready' : 'error';
 }
 
 /** What each state field's edit does (eventType 'input' while typing or dragging, 'change' when done). */
@@ -246,6 +254,7 @@ async function showExamples(app) {
     b.addEventListener('click', () => loadDataset(app, (k) => urlParams(app.client, ex.config, k)));
     return b;
   }));
+  return examples;
 }
 
 /**
@@ -295,9 +304,11 @@ async function main() {
     initPcaChoosers(app.state);
   });
   embedInBoard(app);
-  await showExamples(app);
+  const examples = await showExamples(app);
   const config = configFromQuery();
+  const first = examples.find((ex) => ex.name === FIRST_SIGHT);
   if (config) await loadDataset(app, (k) => urlParams(client, config, k)); // the standalone projector's ?config=URL
+  else if (first && window.parent === window) await loadDataset(app, (k) => urlParams(client, first.config, k), 0, true);
   client.call('projector.warmup', {}).catch(() => {}); // imports scipy while the user picks a file
 }
 
