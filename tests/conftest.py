@@ -88,6 +88,13 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def no_site_examples(page, site_url):
+    """Hide build/site's built-in examples from `page` (pages open one by itself, and whether
+    build/site has them depends on how it was built); a test may route its own manifest after."""
+    page.route(f"{site_url}data/manifest.json", lambda route: route.fulfill(status=404, body=b""))
+
+
 def wait_ready(pg):
     """Wait for the page's explicit ready signal (or fail fast on its error state)."""
     pg.wait_for_selector('body[data-status="ready"], body[data-status="error"]', timeout=BOOT_TIMEOUT_MS)

@@ -98,15 +98,20 @@ def test_a_broken_config_is_reported_and_the_rest_still_listed(page, served, log
     assert "broken/projector_config.pbtxt" in error
 
 
-def test_tensorboardx_add_embedding_folder_lists_both_tensors_with_their_metadata(page, site_url):
-    """tensorboardX's add_embedding (fixtures/embeddings/tbx): the config at the folder's root,
-    tensors and metadata under <step>/<tag>/, a header row in one of them."""
+def pick_folder(page, site_url, folder):
+    """Open the Board, pick `folder` (one run) and show its EMBEDDINGS tab."""
     page.goto(f"{site_url}board.html")
     wait_ready(page)
     page.wait_for_selector('main.bd[data-board="waiting"], main.bd[data-board="ready"]', timeout=90_000)
-    page.set_input_files('[data-testid="pick-folder"]', str(ROOT / "tests/fixtures/embeddings/tbx"))
+    page.set_input_files('[data-testid="pick-folder"]', str(folder))
     page.locator('[data-testid="board-status"]', has_text="1 run").wait_for()
     page.click('[data-testid="tab-embeddings"]')
+
+
+def test_tensorboardx_add_embedding_folder_lists_both_tensors_with_their_metadata(page, site_url):
+    """tensorboardX's add_embedding (fixtures/embeddings/tbx): the config at the folder's root,
+    tensors and metadata under <step>/<tag>/, a header row in one of them."""
+    pick_folder(page, site_url, ROOT / "tests/fixtures/embeddings/tbx")
     assert [tuple(r) for r in listed(page)] == [(".", "points:00003", ""), (".", "table:00000", "")]
     first = frame_shows(page, 30)
     assert (first["first"], first["last"], first["dim"]) == ("p0", "p29", 5)
@@ -126,12 +131,7 @@ def test_a_run_with_a_sprite_sheet_draws_its_pictures_in_the_frame(page, site_ur
     (run / "projector_config.pbtxt").write_text(
         f'embeddings {{ tensor_name: "digits" tensor_path: "first.bytes" tensor_shape: [{N_SPRITE}, 8]\n'
         f'  metadata_path: "first.tsv" sprite {{ image_path: "sheet.png" single_image_dim: [{PIC}, {PIC}] }} }}\n')
-    page.goto(f"{site_url}board.html")
-    wait_ready(page)
-    page.wait_for_selector('main.bd[data-board="waiting"], main.bd[data-board="ready"]', timeout=90_000)
-    page.set_input_files('[data-testid="pick-folder"]', str(tmp_path / "logs"))
-    page.locator('[data-testid="board-status"]', has_text="1 run").wait_for()
-    page.click('[data-testid="tab-embeddings"]')
+    pick_folder(page, site_url, tmp_path / "logs")
     assert [tuple(r) for r in listed(page)] == [("sprites", "digits", f"{N_SPRITE} × 8")]
     shown = frame_shows(page, N_SPRITE)
     assert (shown["first"], shown["last"]) == ("p0", f"p{N_SPRITE - 1}")

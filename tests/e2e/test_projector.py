@@ -9,16 +9,8 @@ import pytest
 from conftest import wait_ready
 from nnlab.projector import io, search
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def no_examples(request):
-    """Hide the site's built-in examples (the page would open word2vec_optimized by itself, and
-    whether build/site has them depends on how it was built); a test may ask for its own."""
-    if "page" in request.fixturenames and "site_url" in request.fixturenames:
-        page, url = request.getfixturevalue("page"), request.getfixturevalue("site_url")
-        page.route(f"{url}data/manifest.json", lambda route: route.fulfill(status=404, body=b""))
+# The page would open the site's word2vec_optimized example by itself: these tests bring their own data.
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_site_examples")]
 N, CLUSTERS, DIM = 300, 5, 16
 HOSTILE = "<img src=x onerror=\"window.__pwned = 1\">"
 
