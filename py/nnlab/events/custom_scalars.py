@@ -19,42 +19,26 @@ start (``re.match``); an invalid expression matches nothing and is reported.
 
 import re
 
-from .wire import message_fields
+from .wire import message_fields, messages, text, texts
 
 CONFIG_TAG = "custom_scalars__config__"
 
 
-def _str(fields, number):
-    v = fields.get(number, [b""])[0]
-    if not isinstance(v, bytes):
-        raise ValueError(f"field {number} is not a string")
-    return v.decode("utf-8", "replace")
-
-
-def _messages(fields, number):
-    out = []
-    for v in fields.get(number, []):
-        if not isinstance(v, bytes):
-            raise ValueError(f"field {number} is not a message")
-        out.append(message_fields(v))
-    return out
-
-
 def _chart(f):
-    title = _str(f, 1)
+    title = text(f, 1)
     if 3 in f:
-        series = [{"value": _str(s, 1), "lower": _str(s, 2), "upper": _str(s, 3)}
-                  for m in _messages(f, 3) for s in _messages(m, 1)]
+        series = [{"value": text(s, 1), "lower": text(s, 2), "upper": text(s, 3)}
+                  for m in messages(f, 3) for s in messages(m, 1)]
         return {"title": title, "kind": "margin", "series": series}
-    tags = [_str({1: [t]}, 1) for m in _messages(f, 2) for t in m.get(1, [])]
+    tags = [t for m in messages(f, 2) for t in texts(m, 1)]
     return {"title": title, "kind": "multiline", "tags": tags}
 
 
 def parse_layout(data):
     """A serialized Layout -> ``[{"title", "closed", "charts": [...]}]``; ValueError when damaged."""
     f = message_fields(bytes(data))
-    return [{"title": _str(c, 1), "closed": bool(c.get(3, [0])[0]), "charts": [_chart(ch) for ch in _messages(c, 2)]}
-            for c in _messages(f, 2)]
+    return [{"title": text(c, 1), "closed": bool(c.get(3, [0])[0]), "charts": [_chart(ch) for ch in messages(c, 2)]}
+            for c in messages(f, 2)]
 
 
 def _merge(into, categories):

@@ -21,7 +21,7 @@ columns are the union of all experiments, in the order first seen.
 
 import struct
 
-from .wire import message_fields
+from .wire import message, message_fields, messages, text
 
 EXPERIMENT_TAG = "_hparams_/experiment"
 START_TAG = "_hparams_/session_start_info"
@@ -33,22 +33,6 @@ def _first(fields, number, default=None):
     return fields.get(number, [default])[0]
 
 
-def _str(fields, number):
-    """A string field ("" when absent); ValueError when the field is not a LEN one."""
-    v = _first(fields, number, b"")
-    if not isinstance(v, bytes):
-        raise ValueError(f"field {number} is not a string")
-    return v.decode("utf-8", "replace")
-
-
-def _msg(fields, number):
-    """A message field's fields ({} when absent)."""
-    v = _first(fields, number, b"")
-    if not isinstance(v, bytes):
-        raise ValueError(f"field {number} is not a message")
-    return message_fields(v)
-
-
 def _value(f):
     """A google.protobuf.Value's fields: float, str, bool or None."""
     if 2 in f:
@@ -56,7 +40,7 @@ def _value(f):
             raise ValueError("number_value is not a double")
         return struct.unpack("<d", (f[2][0] & (2 ** 64 - 1)).to_bytes(8, "little"))[0]
     if 3 in f:
-        return _str(f, 3)
+        return text(f, 3)
     if 4 in f:
         return bool(f[4][0])
     return None
@@ -68,27 +52,26 @@ def plugin_data(content):
     f = message_fields(content)
     for number, kind in ((2, "experiment"), (3, "start"), (4, "end")):
         if number in f:
-            return kind, _msg(f, number)
+            return kind, message(f, number)
     return None, {}
 
 
 def experiment(fields):
     """``{"hparams": [{name, display_name}], "metrics": [{tag, group, display_name}]}``."""
-    hps = [{"name": _str(h, 1), "display_name": _str(h, 2)} for h in (_msg({4: [r]}, 4) for r in fields.get(4, []))]
+    hps = [{"name": text(h, 1), "display_name": text(h, 2)} for h in messages(fields, 4)]
     metrics = []
-    for m in (_msg({5: [r]}, 5) for r in fields.get(5, [])):
-        name = _msg(m, 1)
-        metrics.append({"tag": _str(name, 2), "group": _str(name, 1), "display_name": _str(m, 3)})
+    for m in messages(fields, 5):
+        name = message(m, 1)
+        metrics.append({"tag": text(name, 2), "group": text(name, 1), "display_name": text(m, 3)})
     return {"hparams": hps, "metrics": metrics}
 
 
 def session_start(fields):
     """``{"hparams": {name: value}, "group": str}`` of a SessionStartInfo."""
     values = {}
-    for raw in fields.get(1, []):
-        e = _msg({1: [raw]}, 1)
-        values[_str(e, 1)] = _value(_msg(e, 2))
-    return {"hparams": values, "group": _str(fields, 4)}
+    for e in messages(fields, 1):
+        values[text(e, 1)] = _value(message(e, 2))
+    return {"hparams": values, "group": text(fields, 4)}
 
 
 def _merge(columns, items, key):

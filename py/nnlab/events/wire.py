@@ -177,6 +177,34 @@ def message_fields(buf):
     return out
 
 
+def texts(fields, number):
+    """Every value of a string field of `message_fields`' result; ValueError for one that is not LEN."""
+    values = fields.get(number, [])
+    if not all(isinstance(v, bytes) for v in values):
+        raise ValueError(f"field {number} is not a string")
+    return [v.decode("utf-8", "replace") for v in values]
+
+
+def text(fields, number):
+    """A singular string field ("" when absent; the first when repeated)."""
+    found = texts(fields, number)
+    return found[0] if found else ""
+
+
+def messages(fields, number):
+    """Every value of a message field, each as `message_fields`; ValueError for one that is not LEN."""
+    values = fields.get(number, [])
+    if not all(isinstance(v, bytes) for v in values):
+        raise ValueError(f"field {number} is not a message")
+    return [message_fields(v) for v in values]
+
+
+def message(fields, number):
+    """A singular message field ({} when absent; the first when repeated)."""
+    found = messages(fields, number)
+    return found[0] if found else {}
+
+
 def _one_by_one(arr, start, end, lane, k):
     """The fields of one message from field `k` (at `start`) on, read in Python: columns and "bad".
 

@@ -6,24 +6,10 @@
  */
 import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
-import { resolveConfig } from '../projector/data.js';
+import { entryReader, resolveConfig } from '../projector/data.js';
 
 const runOf = (path) => path.split('/').slice(0, -1).join('/') || '.';
 const under = (run) => (e) => run === '.' || e.path.startsWith(`${run}/`);
-
-/** A reader over the log folder's entries ([{path, file} | {path, url}]); null when absent. */
-function reader(entries) {
-  const byPath = new Map(entries.map((e) => [e.path, e]));
-  return async (p) => {
-    const e = byPath.get(p);
-    if (!e) return null;
-    if (e.file) return e.file.arrayBuffer();
-    const res = await fetch(e.url, { cache: 'no-store' });
-    if (res.status === 404) return null;
-    if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
-    return res.arrayBuffer();
-  };
-}
 
 /**
  * Every embedding of the log folder: {items: [{run, config, which, name, shape, metadata, source}],
@@ -31,7 +17,7 @@ function reader(entries) {
  */
 export async function listEmbeddings(client, entries) {
   const { paths } = await client.call('board.embedding_configs', { paths: entries.map((e) => e.path) });
-  const read = reader(entries);
+  const read = entryReader(entries, { byName: false }); // all runs' files: a name alone could be another run's
   const need = async (p) => {
     const buf = await read(p);
     if (buf === null) throw new Error(t('pj.missingFile', { config: p, path: p }));

@@ -131,16 +131,18 @@ export async function urlParams(client, configUrl, which = 0) {
 
 /**
  * A reader over [{path, file}] or [{path, url}] entries (a picked folder, or a log folder handed
- * over by the Board): a path is looked up as given, else by its file name.
+ * over by the Board): a path is looked up as given, else (with `byName`) by its file name;
+ * null when it is not there (a URL answering 404 included).
  */
-export function entryReader(entries) {
+export function entryReader(entries, { byName = true } = {}) {
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const byName = new Map(entries.map((e) => [baseName(e.path), e]));
+  const names = new Map(byName ? entries.map((e) => [baseName(e.path), e]) : []);
   return async (p) => {
-    const e = byPath.get(p) || byName.get(baseName(p));
+    const e = byPath.get(p) || names.get(baseName(p));
     if (!e) return null;
     if (e.file) return e.file.arrayBuffer();
-    const res = await fetchUrl(e.url);
+    const res = await fetchUrl(e.url, { cache: 'no-store' });
+    if (res.status === 404) return null;
     if (!res.ok) throw new Error(`${e.url}: HTTP ${res.status}`);
     return res.arrayBuffer();
   };
