@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 
 from buildsys import assemble, env, examples, offline, pyodide_tests, snapshot
@@ -24,6 +25,7 @@ from buildsys.common import BUILD, ROOT, SITE_OUT, BuildError, say
 
 def build(with_examples=False):
     t0 = time.perf_counter()
+    (SITE_OUT / "data" / examples.STATUS).unlink(missing_ok=True)  # a stopped serve's "training" is stale
     env.check_python()
     py = env.venv_python()
     node_modules = env.npm_packages()
@@ -47,15 +49,33 @@ def cmd_serve(args):
     except OSError as exc:
         raise BuildError("serve", f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror})",
                          "stop what uses that port, or pick another with --port N") from exc
-    build(with_examples=not args.no_examples)
-    say(f"Serving nnlab at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C stops)")
+    build()  # the site alone: the examples train in the background while it is served
+    port = server.server_address[1]
+    say(f"Serving nnlab at http://127.0.0.1:{port}/ (Ctrl+C stops)")
     if args.logdir:
-        say(f"Board: http://127.0.0.1:{server.server_address[1]}/board.html reads {args.logdir}")
+        say(f"Board: http://127.0.0.1:{port}/board.html reads {args.logdir}")
+    if not args.no_examples:
+        threading.Thread(target=examples_in_background, args=(args.quick_examples, port), daemon=True).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         say("stopped")
+    finally:
+        (SITE_OUT / "data" / examples.STATUS).unlink(missing_ok=True)
     return 0
+
+
+def examples_in_background(quick, port):
+    """Train or copy the built-in examples while the site is served; the pages offer each as it is ready."""
+    try:
+        examples.build_examples(SITE_OUT / "data", quick=quick)
+        offline.wrap()  # the examples open from a copied folder too
+    except BuildError as exc:
+        say(f"\nbuild.py: stage '{exc.stage}' failed: {exc}\n  the site is still served, without those examples")
+        if exc.hint:
+            say(f"  what to do: {exc.hint}")
+        return
+    say(f"Built-in examples ready at http://127.0.0.1:{port}/")
 
 
 def cmd_test(args):
@@ -109,6 +129,8 @@ def main(argv=None):
     serve.add_argument("--verbose", action="store_true", help="log every request")
     serve.add_argument("--no-examples", action="store_true",
                        help="skip training the built-in examples (TensorFlow, minutes on the first run)")
+    serve.add_argument("--quick-examples", action="store_true",
+                       help="train the examples for a few steps only (a fast first look; the tests use it)")
     serve.add_argument("--logdir", help="a TensorBoard log directory the Board opens by itself")
     test = sub.add_parser("test", help="build and run every test")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)

@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+# NNLAB_BUILD moves build/ (a test serves a second, empty-examples site beside the suite's own).
+BUILD = Path(os.environ["NNLAB_BUILD"]) if os.environ.get("NNLAB_BUILD") else ROOT / "build"
 SITE_OUT = BUILD / "site"
 
 
@@ -31,6 +33,14 @@ def cache_dir():
         base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "nnlab"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+def write_json(path, value):
+    """Write JSON atomically: a page polling the file never reads half of it."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, indent=1) + "\n")
+    tmp.replace(path)
 
 
 def sha256_file(path):

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from . import env
 from .assemble import mirror_tree
-from .common import ROOT, BuildError, Stage, cache_dir, is_event_file, log_files, python_tag, sha256_text
+from .common import (ROOT, BuildError, Stage, cache_dir, is_event_file, log_files, python_tag, sha256_text,
+                     write_json)
 
 REQUIREMENTS = ROOT / "requirements-examples.txt"
 SOURCES = ROOT / "py" / "nnlab" / "examples"
@@ -25,6 +26,13 @@ SOURCES = ROOT / "py" / "nnlab" / "examples"
 EXAMPLES = ("mnist_with_summaries", "word2vec_basic", "word2vec_optimized", "audio")
 REQUIRED = ("name", "kind", "title", "logdir", "runs", "summary")
 STAGE = "examples"
+STATUS = "examples-status.json"  # beside manifest.json: what the pages say while the examples train
+
+
+def examples_cache():
+    """Trained results, per key (NNLAB_EXAMPLES_CACHE moves them alone: a test starts from none)."""
+    override = os.environ.get("NNLAB_EXAMPLES_CACHE")
+    return Path(override) if override else cache_dir() / "examples"
 
 
 def data_dir():
@@ -116,21 +124,43 @@ def manifest_entry(name, folder):
     return entry
 
 
-def train_missing(root, quick, use_cache, st):
-    """Run every example without a cached result in `root`."""
-    todo = [n for n in EXAMPLES if not use_cache or not (root / n / "example.json").is_file()]
-    if not todo:
-        st.note(f"all {len(EXAMPLES)} examples cached ({root.name})")
-        return
+class Status:
+    """What the pages show while the examples train: ``examples-status.json`` beside the manifest.
+
+    ``state`` is preparing (the TensorFlow venv, the data sets), training, ready or failed;
+    ``current`` the example training, ``ready`` how many the manifest lists of ``total``, ``line``
+    the last progress line. Every note is also printed as a stage line.
+    """
+
+    def __init__(self, out_dir, st):
+        self.path = Path(out_dir) / STATUS
+        self.st = st
+        self.fields = {"format": 1, "state": "preparing", "current": None, "ready": 0,
+                       "total": len(EXAMPLES), "line": ""}
+
+    def update(self, **fields):
+        self.fields.update(fields)
+        write_json(self.path, self.fields)
+
+    def note(self, text):
+        self.st.note(text)
+        self.update(line=text)
+
+
+def train(todo, root, quick, status, publish):
+    """Train every example of `todo` into `root`, calling `publish(name)` as each one is ready."""
+    status.update(state="preparing", line="preparing TensorFlow and the data sets")
     py = examples_python()
-    prepare_data(py, st)
+    prepare_data(py, status)
     for name in todo:
-        st.note(f"{name}: training{' (quick)' if quick else ''}")
+        status.update(state="training", current=name)
+        status.note(f"{name}: training{' (quick)' if quick else ''}")
         tmp = root / f"{name}.partial"
         shutil.rmtree(tmp, ignore_errors=True)
-        run_example(py, name, tmp, quick, st)
+        run_example(py, name, tmp, quick, status)
         shutil.rmtree(root / name, ignore_errors=True)
         tmp.rename(root / name)
+        publish(name)
 
 
 def prune_old(root):
@@ -144,12 +174,15 @@ def prune_old(root):
 def build_examples(out_dir, quick=False, use_cache=True):
     """Train (or take from the cache) every example and write them with ``manifest.json`` to `out_dir`.
 
+    The manifest is rewritten as each example becomes ready (cached ones first), so a page served
+    meanwhile offers it at once; ``examples-status.json`` says what is happening (see `Status`).
+
     Parameters
     ----------
     out_dir : Path
-        Receives one folder per example and ``manifest.json`` (other files are left alone).
+        Receives one folder per example, ``manifest.json`` and ``examples-status.json``.
     quick : bool
-        Train a few steps only (tests); cached apart from full results.
+        Train a few steps only (tests, a fast first look); cached apart from full results.
     use_cache : bool
         False retrains every example even when a cached result exists.
 
@@ -159,18 +192,34 @@ def build_examples(out_dir, quick=False, use_cache=True):
         The manifest.
     """
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     with Stage(STAGE) as st:
-        root = cache_dir() / "examples" / f"{'quick' if quick else 'full'}-{cache_key(quick)}"
+        root = examples_cache() / f"{'quick' if quick else 'full'}-{cache_key(quick)}"
         root.mkdir(parents=True, exist_ok=True)
-        train_missing(root, quick, use_cache, st)
+        status = Status(out_dir, st)
+        ready = {}
+
+        def publish(name):
+            mirror_tree(root / name, out_dir / name)  # only files that changed
+            ready[name] = manifest_entry(name, out_dir / name)
+            write_json(out_dir / "manifest.json", {"format": 1, "quick": quick, "key": root.name,
+                                                   "examples": [ready[n] for n in EXAMPLES if n in ready]})
+            status.update(ready=len(ready))
+
+        cached = [n for n in EXAMPLES if use_cache and (root / n / "example.json").is_file()]
+        if not cached:  # the last build's manifest may list examples of another key
+            write_json(out_dir / "manifest.json", {"format": 1, "quick": quick, "key": root.name, "examples": []})
+        for name in cached:
+            publish(name)
+        todo = [n for n in EXAMPLES if n not in cached]
+        try:
+            if todo:
+                train(todo, root, quick, status, publish)
+        except BuildError as exc:
+            status.update(state="failed", current=None, line=str(exc).splitlines()[0])
+            raise
         prune_old(root)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        entries = []
-        copied = 0
-        for name in EXAMPLES:
-            copied += mirror_tree(root / name, out_dir / name)  # only files that changed
-            entries.append(manifest_entry(name, out_dir / name))
-        manifest = {"format": 1, "quick": quick, "key": root.name, "examples": entries}
-        (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-        st.note(f"{len(entries)} examples in {out_dir} ({copied} file(s) copied)")
-    return manifest
+        status.update(state="ready", current=None, line="")
+        st.note(f"{len(ready)} examples in {out_dir} ({len(cached)} from the cache)")
+    return json.loads((out_dir / "manifest.json").read_text())
+

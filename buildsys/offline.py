@@ -15,6 +15,7 @@ fetch any file:// URL or load modules (../shared/reference/offline.md). So:
 import base64
 import gzip
 import json
+import os
 import subprocess
 
 from .common import BuildError, SITE_OUT, Stage
@@ -39,7 +40,8 @@ def bundle(node_modules, site=SITE_OUT):
         entries = [f"{name}={site / 'js' / path}" for name, path in ENTRIES.items()]
         cmd = [str(exe), *entries, "--bundle", "--format=iife", "--target=es2022", "--minify", "--sourcemap",
                "--charset=utf8", "--log-level=warning", f"--outdir={site / BUNDLE_DIR}"]
-        done = subprocess.run(cmd, capture_output=True, text=True)
+        # NODE_PATH: the npm imports resolve from the checkout's node_modules wherever NNLAB_BUILD puts the site
+        done = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, NODE_PATH=str(node_modules)))
         if done.returncode:
             raise BuildError("bundle", f"esbuild failed:\n{done.stderr.strip()}", "fix the module named above")
         st.note(f"{len(ENTRIES)} classic bundles in {BUNDLE_DIR}/")

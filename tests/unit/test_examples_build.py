@@ -81,6 +81,8 @@ def test_manifest_lists_every_example_with_existing_paths(built):
         assert (out / entry["logdir"]).is_dir()
         for path in (entry["projector"], entry["image"]):
             assert path is None or (out / path).is_file()
+    status = json.loads((out / examples.STATUS).read_text())  # what a page polling it last read
+    assert status["state"] == "ready" and status["ready"] == status["total"] == len(examples.EXAMPLES)
 
 
 def test_mnist_scalars_are_grouped_like_the_tutorial(built):

@@ -7,6 +7,7 @@ import { startPython } from '../core/app.js';
 import { OFFLINE, siteFile } from '../core/assets.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
+import { watchExamples } from '../core/examples.js';
 import { renderDashboard, TABS } from './dashboards.js';
 import { listEmbeddings } from './embeddings.js';
 import { renderRuns, runColors, visibleRuns } from './runs.js';
@@ -194,10 +195,18 @@ async function main() {
     await open(view, source, () => source.readServer(index));
     setInterval(() => { if (root.dataset.board !== 'loading') reload(); }, RELOAD_MS);
   } else {
-    const built = await examples(openFiles);
     ui('board-status').textContent = t(OFFLINE ? 'board.chooseLogsOffline' : 'board.chooseLogs');
     root.dataset.board = 'waiting'; // for logs from the picker or a drop
-    if (built.first) await built.open(built.first, true); // first sight: something to look at, and "Open your own logs"
+    let shown = false;
+    const offer = async () => { // the list again: `build.py serve` may have finished another example
+      const built = await examples(openFiles);
+      if (built.first && !shown) {
+        shown = true;
+        await built.open(built.first, true); // first sight: something to look at, and "Open your own logs"
+      }
+    };
+    await offer();
+    watchExamples(ui('examples-status'), offer);
   }
 }
 

@@ -5,6 +5,7 @@
  * `app` made by createApp holds it and the page's runtime parts. Nothing is module-level.
  */
 import { startPython } from '../core/app.js';
+import { watchExamples } from '../core/examples.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { Scatter } from '../render/scatter3.js';
 import { attachOrbit } from '../render/orbit.js';
@@ -304,11 +305,18 @@ async function main() {
     initPcaChoosers(app.state);
   });
   embedInBoard(app);
-  const examples = await showExamples(app);
   const config = configFromQuery();
-  const first = examples.find((ex) => ex.name === FIRST_SIGHT);
   if (config) await loadDataset(app, (k) => urlParams(client, config, k)); // the standalone projector's ?config=URL
-  else if (first && window.parent === window) await loadDataset(app, (k) => urlParams(client, first.config, k), 0, true);
+  let shown = Boolean(config) || window.parent !== window; // embedded: the Board says what to open
+  const offer = async () => { // the list again: `build.py serve` may have finished another example
+    const first = (await showExamples(app)).find((ex) => ex.name === FIRST_SIGHT);
+    if (first && !shown) {
+      shown = true;
+      await loadDataset(app, (k) => urlParams(client, first.config, k), 0, true);
+    }
+  };
+  await offer();
+  watchExamples($('examples-status'), offer);
   client.call('projector.warmup', {}).catch(() => {}); // imports scipy while the user picks a file
 }
 
