@@ -35,6 +35,8 @@ CPYTHON_ONLY = {
         "runs each fuzz case in a worker subprocess with time and memory limits",
     "tests/unit/test_playground_trainer.py::test_numpy_script_reproduces_the_trainers_losses":
         "runs the exported script under CPython, where users run it",
+    "tests/unit/test_playground_runlog.py::test_tensorboard_reads_the_same_values":
+        "runs TensorBoard's EventAccumulator in the examples' venv in a subprocess",
 }
 
 

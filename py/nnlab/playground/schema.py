@@ -29,6 +29,9 @@ MAX_LAYERS = 6       # hidden layers, as the anchor's +/- buttons allow
 MAX_NEURONS = 8      # per hidden layer, as the anchor
 SEED_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 # Which dataset key applies to which problem.
+# The diverging scale of every neuron and of two classes: -1, 0 and +1 as RGB (the page's heatmaps,
+# the logged output image).
+DIVERGING = {"negative": [245, 147, 34], "zero": [232, 234, 235], "positive": [8, 119, 189]}
 DATASET_KEY = {"classification": "dataset", "regression": "regDataset", "multiclass": "mcDataset"}
 
 
@@ -68,7 +71,8 @@ PARAMS = {
 
 def schema():
     """The whole schema as JSON-able data (what the page receives)."""
-    return {"params": PARAMS, "features": list(FEATURES), "minFeatures": MIN_FEATURES, "datasetKey": DATASET_KEY}
+    return {"params": PARAMS, "features": list(FEATURES), "minFeatures": MIN_FEATURES, "datasetKey": DATASET_KEY,
+            "diverging": DIVERGING}
 
 
 def schema_module():

@@ -8,13 +8,15 @@ import time
 
 import numpy as np
 
-from . import export
+from . import export, handoff
 from .datasets import COORD_LIMIT, DATASETS, parse_points_csv
 from .features import grid, inputs
 from .schema import FEATURES
+from .runlog import RunLog, run_name
 from .trainer import Trainer
 
 STORE_KEY = "playground"
+LOG_KEY = "playground.log"  # the RunLog of the live trainer, while "Log to Board" is on
 SLICE_SECONDS = 0.05  # one uninterruptible chunk of a long step: the worker reads cancel between chunks
 
 
@@ -33,24 +35,26 @@ def create(ctx, config, resolution=100):
     """Build a new Trainer from `config`: ``{"data": Trainer.data(), "snapshot": ... with heatmaps}``."""
     trainer = Trainer(config)
     ctx.store[STORE_KEY] = trainer
+    ctx.store.pop(LOG_KEY, None)  # a new network is a new run: the page starts its log again
     return _data_and_snapshot(trainer, resolution)
 
 
-def _train_slice(trainer, remaining, seconds=SLICE_SECONDS):
+def _train_slice(trainer, remaining, seconds=SLICE_SECONDS, log=None):
     """Train for about `seconds`; returns (epochs still to do, stopped by divergence).
 
     One `Trainer.train` call with a deadline: its divergence check (a forward
     pass over all the data) then runs once per slice, not once per chunk.
+    With a `RunLog`, every epoch is recorded.
     """
-    ran = trainer.train(remaining, deadline=time.perf_counter() + seconds)
+    ran = trainer.train(remaining, deadline=time.perf_counter() + seconds, on_epoch=log.record if log else None)
     remaining -= ran
     return remaining, bool(remaining) and trainer.diverged
 
 
-def _finish_in_slices(trainer, remaining, heatmaps, resolution):
+def _finish_in_slices(trainer, remaining, heatmaps, resolution, log):
     while remaining:
         yield {"epoch": trainer.epoch, "remaining": remaining}
-        remaining, stopped = _train_slice(trainer, remaining)
+        remaining, stopped = _train_slice(trainer, remaining, log=log)
         if stopped:
             break
     return trainer.snapshot(heatmaps=heatmaps, resolution=resolution)
@@ -64,16 +68,17 @@ def step(ctx, epochs=1, heatmaps=True, resolution=100, budget_ms=None):
     call (progress ``{"epoch", "remaining"}`` between slices, cancellable).
     """
     trainer = _trainer(ctx)
+    log = ctx.store.get(LOG_KEY)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 0 <= epochs <= 100_000:
         raise ValueError(f"epochs must be an integer in [0, 100000], got {epochs!r}")
     if budget_ms is not None:
         if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not 1 <= budget_ms <= 1000:
             raise ValueError(f"budget_ms must be a number of milliseconds in [1, 1000], got {budget_ms!r}")
-        _train_slice(trainer, epochs, seconds=budget_ms / 1000)
+        _train_slice(trainer, epochs, seconds=budget_ms / 1000, log=log)
         return trainer.snapshot(heatmaps=heatmaps, resolution=resolution)
-    remaining, stopped = _train_slice(trainer, epochs)
+    remaining, stopped = _train_slice(trainer, epochs, log=log)
     if remaining and not stopped:
-        return _finish_in_slices(trainer, remaining, heatmaps, resolution)
+        return _finish_in_slices(trainer, remaining, heatmaps, resolution, log)
     return trainer.snapshot(heatmaps=heatmaps, resolution=resolution)
 
 
@@ -158,6 +163,40 @@ def previews(ctx, n=150, seed=0):
     return out
 
 
+def log_start(ctx, number=1, every=10):
+    """Record the live trainer's run from now on (see `RunLog`): returns its first `RunLog.take`."""
+    trainer = _trainer(ctx)
+    for name, value, hi in (("number", number, 10_000), ("every", every, 1000)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= hi:
+            raise ValueError(f"{name} must be an integer in [1, {hi}], got {value!r}")
+    log = RunLog(trainer, run_name(trainer.config, number), every)
+    ctx.store[LOG_KEY] = log
+    return log.take()
+
+
+def log_take(ctx):
+    """The bytes logged since the last take, ``{"run", "path", "chunk"}``; None when not logging."""
+    log = ctx.store.get(LOG_KEY)
+    return log.take() if log else None
+
+
+def log_stop(ctx):
+    """Stop logging; returns the last `log_take`."""
+    out = log_take(ctx)
+    ctx.store.pop(LOG_KEY, None)
+    return out
+
+
+def layer_points(ctx, layer):
+    """Hidden layer `layer` (1 = the first) of every point, for the Projector: see `handoff.layer_points`."""
+    return handoff.layer_points(_trainer(ctx), ctx.store.get(LOG_KEY), layer)
+
+
+def zip_logs(ctx, files):
+    """A logdir zip (``tensorboard --logdir`` opens it unpacked) of `files`: {path: bytes}."""
+    return {"data": handoff.zip_files(files), "filename": "playground-logs.zip"}
+
+
 HANDLERS = {
     "playground.previews": previews,
     "playground.feature_maps": feature_maps,
@@ -169,4 +208,9 @@ HANDLERS = {
     "playground.regenerate": regenerate,
     "playground.export": export_model,
     "playground.parse_points": parse_points,
+    "playground.log_start": log_start,
+    "playground.log_take": log_take,
+    "playground.log_stop": log_stop,
+    "playground.layer_points": layer_points,
+    "playground.zip_logs": zip_logs,
 }

@@ -38,14 +38,20 @@ def _losses_and_accuracies(net, problem, F, Q, y, n_train):
     return losses, [_accuracy(net, problem, out[part], y[part]) for part in parts]
 
 
-def _accuracy(net, problem, out, y):
-    """Share of points whose predicted class (from outputs `out`) is right; None for regression."""
+def _predicted(net, problem, out):
+    """The class each output row predicts (the labels' coding: -1/+1 or 0..K-1); None for regression."""
     if problem == "regression":
         return None
     if problem == "multiclass":
-        return float((out.argmax(axis=1) == y).mean())
+        return out.argmax(axis=1).astype(np.float64)
     threshold = 0.5 if net.output == "sigmoid" else 0.0  # the anchor's "discretize" for tanh
-    return float((np.where(out[:, 0] >= threshold, 1.0, -1.0) == y).mean())
+    return np.where(out[:, 0] >= threshold, 1.0, -1.0)
+
+
+def _accuracy(net, problem, out, y):
+    """Share of points whose predicted class (from outputs `out`) is right; None for regression."""
+    predicted = _predicted(net, problem, out)
+    return None if predicted is None else float((predicted == y).mean())
 
 
 class Trainer:
@@ -121,11 +127,12 @@ class Trainer:
         losses = self.evaluate()
         return not (weights_finite(self.net) and np.isfinite([losses["train_loss"], losses["test_loss"]]).all())
 
-    def train(self, epochs, deadline=None):
+    def train(self, epochs, deadline=None, on_epoch=None):
         """Train up to `epochs` epochs, stopping at divergence; returns how many ran.
 
         With `deadline` (a `time.perf_counter()` value) it also stops, after at
-        least one epoch, once that time has passed.
+        least one epoch, once that time has passed. `on_epoch(trainer)` runs after
+        each epoch (a `RunLog` records it).
         """
         epochs = _index(epochs, MAX_EPOCHS + 1, "epochs")
         c = self.config
@@ -136,11 +143,12 @@ class Trainer:
                 train_epoch(self.net, self.F_train, self.Q_train, batch, c["learningRate"],
                             c["regularization"], c["regularizationRate"], self.grads)
                 done += 1
+                self.epoch += 1
+                self._changed(["train", 1])  # merged with the epochs before it
+                if on_epoch is not None:
+                    on_epoch(self)
                 if not weights_finite(self.net) or (deadline is not None and time.perf_counter() >= deadline):
                     break
-        if done:
-            self.epoch += done
-            self._changed(["train", done])
         return done
 
     def step(self, epochs=1):
@@ -187,6 +195,21 @@ class Trainer:
             out["resolution"] = resolution
             out["heatmaps"] = self.heatmaps(resolution)
         return out
+
+    def layer_outputs(self):
+        """Every point's hidden-layer outputs (train points, then test), and what the net predicts.
+
+        Returns
+        -------
+        hidden : list of (n_points, width) float32
+            One array per hidden layer.
+        predicted : (n_points,) float64 or None
+            The predicted class in the labels' coding (None for regression).
+        """
+        F = self._all[0]
+        with np.errstate(all="ignore"):
+            acts = self.net.forward(F, wide=True)[1]
+        return [a.astype(np.float32) for a in acts[1:-1]], _predicted(self.net, self.config["problem"], acts[-1])
 
     def data(self):
         """The points as the page plots them: float32 x (n, 2) and label (n,) per split."""

@@ -2,9 +2,9 @@
  * Colour scales shared by the renderers. Two classes and every neuron use the
  * Playground's diverging scale: -1 orange #f59322, 0 grey #e8eaeb, +1 blue #0877bd.
  */
-const NEG = [245, 147, 34];
-const MID = [232, 234, 235];
-const POS = [8, 119, 189];
+import { SCHEMA } from '../../generated/playground-schema.js';
+
+const { negative: NEG, zero: MID, positive: POS } = SCHEMA.diverging; // py/nnlab/playground/schema.py
 export const CLASS_COLORS = [[8, 119, 189], [245, 147, 34], [46, 160, 67], [155, 89, 182], [214, 39, 40], [140, 86, 75]];
 export const SHADES = 31;
 const ALPHA = 160 / 255; // heatmaps are drawn at alpha 160 over white, like the anchor
