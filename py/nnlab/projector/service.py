@@ -13,7 +13,10 @@ Requests and replies (all params optional unless marked):
   from projector.resolve (vectors are then its bytes)} -> progress {phase, done,
   total}; result {name, n, dim, columns: [{name, values: [str per point], unique,
   numeric, categorical}], sampled, tsne_points, tsne_max}; the page labels and
-  colours points from these values and parses no metadata itself
+  colours points from these values and parses no metadata itself; with ``epochs`` [int, ...]
+  the vectors are (F, N, d) snapshots (the result says ``epochs``; None otherwise)
+- ``projector.frame`` {index*} -> {index, epoch} (a dataset loaded with ``epochs``: vectors
+  (F, N, d), the same points at each epoch; the PCA keeps its axes, so the points move)
 - ``projector.warmup`` {} -> progress {phase, module}; result {scipy: version}
 - ``projector.classify`` {heads*: [TSV start, ...]} -> {vectors: [bool, ...]}
   (which picked files are vectors, which metadata)
@@ -103,14 +106,29 @@ def _column_info(meta):
     return out
 
 
+def _frames(vectors, epochs, name):
+    """(F, N, d) float32 snapshots of the same points, one per epoch of `epochs` (F ints)."""
+    arr = np.asarray(vectors)
+    if arr.ndim != 3 or arr.shape[0] != len(epochs) or not all(isinstance(e, int) for e in epochs):
+        raise ParseError(name, None, f"snapshots must be (epochs, N, d) with {len(epochs)} epochs, "
+                         f"got shape {list(arr.shape)}")
+    return np.stack([_array_vectors(a, None, name) for a in arr])
+
+
 def load(ctx, vectors, metadata=None, name="tensors", metadata_name="metadata.tsv", shape=None,
-         vectors_name=None, variable=None):
+         vectors_name=None, variable=None, epochs=None):
     """Parse and store a dataset (a generator: TSV parsing yields between chunks).
 
-    `vectors_name` is the vectors' file name in error messages (default `name`).
+    `vectors_name` is the vectors' file name in error messages (default `name`). With
+    `epochs` (ints), `vectors` is (len(epochs), N, d): the same points at each epoch, shown
+    at the last one until `frame` picks another.
     """
     name, dataset = (vectors_name or name), name
-    if variable is not None:
+    frames = None
+    if epochs is not None:
+        frames = _frames(vectors, list(epochs), name)
+        X = frames[-1]
+    elif variable is not None:
         X = checkpoint.read_tensor(checkpoint.variable_from(variable), _bytes_or_text(vectors), name)
     elif isinstance(vectors, str):
         X = yield from with_phase(io.iter_parse_vectors_tsv(vectors, name), "parse")
@@ -119,11 +137,33 @@ def load(ctx, vectors, metadata=None, name="tensors", metadata_name="metadata.ts
     else:
         X = _array_vectors(vectors, shape, name)
     meta = None if metadata is None else io.parse_metadata_tsv(metadata, metadata_name, n_rows=len(X))
-    ctx.store[KEY] = {"name": dataset, "vectors": X, "metadata": meta, "pca": {}, "tsne": None}
+    ctx.store[KEY] = {"name": dataset, "vectors": X, "metadata": meta, "pca": {}, "tsne": None,
+                      "frames": frames, "epochs": None if frames is None else list(epochs)}
     n_tsne = min(len(X), tsne.MAX_POINTS)
     return {"name": dataset, "n": len(X), "dim": int(X.shape[1]),
+            "epochs": None if frames is None else list(epochs),
             "columns": [] if meta is None else _column_info(meta),
             "sampled": len(X) > tsne.MAX_POINTS, "tsne_points": n_tsne, "tsne_max": tsne.MAX_POINTS}
+
+
+def frame(ctx, index):
+    """Show snapshot `index` of a dataset loaded with epochs: the same points at another epoch.
+
+    PCA keeps the axes it found (its mean and components), so the points move on the
+    same axes; a t-SNE run starts again from the new vectors.
+    """
+    state = _session(ctx)
+    frames = state["frames"]
+    if frames is None:
+        raise ValueError("this dataset has one snapshot: load it with epochs to move between them")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(frames):
+        raise ValueError(f"index must be an integer in [0, {len(frames) - 1}], got {index!r}")
+    state["vectors"] = frames[index]
+    for sphere, (fit, _) in list(state["pca"].items()):
+        X = pca.sphereize(frames[index]) if sphere else frames[index]
+        state["pca"][sphere] = (fit, pca.transform(X, fit).astype(np.float32))
+    state["tsne"] = None
+    return {"index": index, "epoch": state["epochs"][index]}
 
 
 def warmup(ctx):
@@ -264,6 +304,7 @@ def custom(ctx, left="", right="", up="", down="", column=None, regex=False, see
 HANDLERS = {
     "projector.warmup": warmup,
     "projector.load": load,
+    "projector.frame": frame,
     "projector.config_choice": config_choice,
     "projector.resolve": resolve,
     "projector.classify": classify,
