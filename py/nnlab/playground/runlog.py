@@ -66,6 +66,7 @@ class RunLog:
         self.classifies = trainer.config["problem"] != "regression"
         self.snapshots = []  # [(epoch, [(n_points, width) float32 per hidden layer])]
         self.stride = self.every
+        self.start = self.last = trainer.epoch
         self.file.add(trainer.epoch, graph_def=self.graph(trainer))
         metrics = ["loss/train", "loss/test"] + (["accuracy/train", "accuracy/test"] if self.classifies else [])
         self.file.add(trainer.epoch, summary=writer.hparams_values(hparams_of(trainer.config), metrics, now))
@@ -86,6 +87,7 @@ class RunLog:
 
     def record(self, trainer):
         """Log the trainer's current epoch (called after each epoch it trains)."""
+        self.last = trainer.epoch
         e = trainer.evaluate()
         values = [writer.scalar_value("loss/train", e["train_loss"]), writer.scalar_value("loss/test", e["test_loss"])]
         if self.classifies:
@@ -119,5 +121,8 @@ class RunLog:
             self.stride *= 2
 
     def take(self):
-        """What is new since the last take: ``{"run", "path", "chunk"}`` (uint8 bytes to append to the file)."""
-        return {"run": self.run, "path": self.path, "chunk": np.frombuffer(self.file.take(), np.uint8)}
+        """What is new since the last take: ``{"run", "path", "chunk", "epochs"}``: uint8 bytes to append
+        to the file, and how many epochs the run has trained since logging began (a page may keep a
+        run that never trained out of the Board)."""
+        return {"run": self.run, "path": self.path, "chunk": np.frombuffer(self.file.take(), np.uint8),
+                "epochs": self.last - self.start}

@@ -8,6 +8,7 @@ import { OFFLINE, siteFile } from '../core/assets.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
 import { watchExamples } from '../core/examples.js';
+import { fromPlayground, handedLogs, listLogs } from '../core/handoff.js';
 import { renderDashboard, TABS } from './dashboards.js';
 import { listEmbeddings } from './embeddings.js';
 import { renderRuns, runColors, visibleRuns } from './runs.js';
@@ -34,8 +35,9 @@ function showSummary(view, files = view.fileCount) {
   status.dataset.kind = runs ? 'ok' : 'error';
   const loaded = t('board.loaded', { runs, files, points: summary.points.toLocaleString() });
   ui('open-own').hidden = !view.example;
+  const shown = view.origin === 'playground' ? t('board.showingPlayground', { loaded }) : loaded;
   status.textContent = runs
-    ? (view.example ? t('board.showingExample', { title: view.example, loaded }) : loaded)
+    ? (view.example ? t('board.showingExample', { title: view.example, loaded }) : shown)
     : t('board.noEvents');
   const lines = [...view.failed.map((f) => t('board.fileFailed', f)), ...summary.warnings,
     ...(view.embeddings?.failed || []).map((f) => t('board.embeddingFailed', f))];
@@ -130,13 +132,15 @@ async function open(view, source, read, reload = false) {
 
 function wireInputs(view, source) {
   // example: the built-in example's title, if it is one; auto: opened by the page, not by a click
-  const openFiles = async (files, example = null, auto = false) => {
+  // origin: 'playground' for the runs the Playground logged (core/handoff.js)
+  const openFiles = async (files, example = null, auto = false, origin = null) => {
     if (auto && view.picked) return; // the user opened something while the example was on its way
     if (!auto) view.picked = true;
     const mine = ++view.opening;
     await source.reset('files');
     if (mine !== view.opening) return; // opened again while Python was resetting: the newest wins
     view.example = example;
+    view.origin = origin;
     ui('reload').hidden = true;
     await open(view, source, () => source.readFiles(files));
   };
@@ -169,10 +173,25 @@ async function examples(openFiles) {
     await openFiles(files, ex.title, auto);
   };
   const box = ui('examples');
-  box.hidden = !list.length;
+  const logged = await listLogs().catch(() => []);
+  box.hidden = !list.length && !logged.length;
   box.replaceChildren(...list.map((ex) => el('button', { type: 'button', class: 'link', 'data-testid': 'example',
-    text: ex.title, onclick: () => open(ex) })));
+    text: ex.title, onclick: () => open(ex) })),
+  ...(logged.length ? [el('button', { type: 'button', class: 'link', 'data-testid': 'playground-runs',
+    text: t('board.playgroundRuns'), onclick: () => openPlayground(openFiles) })] : []));
   return { first: list.find((ex) => ex.name === FIRST_SIGHT), open };
+}
+
+/** The runs the Playground logged (board.html?from=playground, or the "Playground runs" button). */
+async function openPlayground(openFiles) {
+  const logs = await handedLogs();
+  if (!logs.length) {
+    root.dataset.board = 'empty';
+    ui('board-status').dataset.kind = 'error';
+    ui('board-status').textContent = t('board.noPlaygroundRuns');
+    return;
+  }
+  await openFiles(logs.map(({ path, file }) => ({ path, file })), null, false, 'playground');
 }
 
 async function main() {
@@ -186,7 +205,7 @@ async function main() {
     refresh(view);
     view.projector?.post({ type: 'nnlab.lang', lang });
   });
-  const index = await serverIndex();
+  const index = fromPlayground() ? null : await serverIndex(); // "Open in Board" shows the Playground's runs
   if (index) {
     ui('reload').hidden = false;
     await source.reset('server');
@@ -197,7 +216,14 @@ async function main() {
   } else {
     ui('board-status').textContent = t(OFFLINE ? 'board.chooseLogsOffline' : 'board.chooseLogs');
     root.dataset.board = 'waiting'; // for logs from the picker or a drop
-    let shown = false;
+    let shown = fromPlayground(); // opened by the Playground's "Open in Board": its runs, not an example
+    if (shown) {
+      await openPlayground(openFiles);
+      // Back from the Playground after more training: read its runs again.
+      document.addEventListener('visibilitychange', () => {
+        if (!document.hidden && view.origin === 'playground') openPlayground(openFiles);
+      });
+    }
     const offer = async () => { // the list again: `build.py serve` may have finished another example
       const built = await examples(openFiles);
       if (built.first && !shown) {

@@ -7,6 +7,7 @@ import { onLangChange, t } from '../core/i18n.js';
 import { bindControls } from './controls.js';
 import { WeightCard } from './editor.js';
 import { Session } from './session.js';
+import { ToolsLink } from './tools.js';
 import { DATASET_KEY, MAX_LAYERS, MAX_NEURONS, PARAMS, canToggleFeature, parseHash, seedNumber, toHash } from './state.js';
 import { drawPoints } from '../render/points.js';
 import { UserPoints } from './userdata.js';
@@ -107,6 +108,7 @@ async function main() {
     },
   });
   session = new Session(py, view, state, ui);
+  session.tools = new ToolsLink(py, ui);
   const controls = bindControls(root, state, (key) => p.onChange(key));
   const p = page(state, session, controls);
   const points = new UserPoints(root, ui, session, state);
@@ -128,7 +130,7 @@ async function main() {
     p.datasetButtons();
     session.reset().then(p.shapeBar);
   });
-  onLangChange(() => { controls.relabel(); p.datasetButtons(); p.shapeBar(); points.relabel(); });
+  onLangChange(() => { controls.relabel(); p.datasetButtons(); p.shapeBar(); points.relabel(); session.tools.fillLayers(); });
   controls.sync();
   session.previews = await py.call('playground.previews', {});
   p.datasetButtons();

@@ -69,9 +69,11 @@ export class Session {
     this.waiting = []; // results of the network being replaced
     this.setPlaying(false);
     this.status(null);
+    await this.tools?.beforeReset(); // the logged run ends with its network
     try {
       const out = await this.call('playground.create', { config: trainerConfig(this.state, this.points) });
       if (!out) return;
+      await this.tools?.afterReset(out.snapshot.layer_sizes);
       this.view.layout(this.state, out.snapshot.layer_sizes, this.featureMaps);
       this.view.setData(out.data);
       this.show(out.snapshot);

@@ -6,6 +6,8 @@
  */
 import { startPython } from '../core/app.js';
 import { watchExamples } from '../core/examples.js';
+import { fromPlayground } from '../core/handoff.js';
+import { bindEpochs, playgroundSource, showEpochs } from './epochs.js';
 import { onLangChange, t } from '../core/i18n.js';
 import { Scatter } from '../render/scatter3.js';
 import { attachOrbit } from '../render/orbit.js';
@@ -69,7 +71,7 @@ function addView(app, plot) {
     const data = spread(src, stride, indices, app.ds.n, dims);
     state.positions = { data, dims };
     state.sample = indices;
-    scatter.setPositions(data, app.ds.n, dims);
+    scatter.setPositions(data, app.ds.n, dims, { keepScale: app.keepScale });
     app.updateVisible();
     let sum = 0;
     for (let i = 0; i < data.length; i++) sum += Math.abs(data[i]);
@@ -113,7 +115,7 @@ function addHighlights(app) {
 function createApp(client) {
   const plot = $('plot');
   const scatter = new Scatter(plot);
-  const app = { client, scatter, state: defaults(), ds: null, hovered: -1, baseColors: null, loads: 0 };
+  const app = { client, scatter, state: defaults(), ds: null, hovered: -1, baseColors: null, loads: 0, keepScale: false };
   app.status = (msg, isError = false) => { // '' shows the loaded dataset's summary
     $('pj-status').textContent = msg || (app.ds ? t('pj.loaded', app.ds) : '');
     $('pj-status').classList.toggle('error', isError);
@@ -194,6 +196,7 @@ async function loadDataset(app, getSource, which = 0, auto = false) {
     app.tsne.reset();
     app.inspector.clear();
     fillColumns(app);
+    showEpochs(app);
     app.refreshColors();
     app.status('');
     await app.project();
@@ -305,9 +308,11 @@ async function main() {
     initPcaChoosers(app.state);
   });
   embedInBoard(app);
+  bindEpochs(app);
   const config = configFromQuery();
   if (config) await loadDataset(app, (k) => urlParams(client, config, k)); // the standalone projector's ?config=URL
-  let shown = Boolean(config) || window.parent !== window; // embedded: the Board says what to open
+  else if (fromPlayground()) await loadDataset(app, playgroundSource); // the Playground's "Open in Projector"
+  let shown = Boolean(config) || fromPlayground() || window.parent !== window; // embedded: the Board says what to open
   const offer = async () => { // the list again: `build.py serve` may have finished another example
     const first = (await showExamples(app)).find((ex) => ex.name === FIRST_SIGHT);
     if (first && !shown) {

@@ -31,9 +31,8 @@ function robustBounds(src, n, dims) {
 }
 
 /** Fit positions into about [-1, 1] around their centre so every projection frames alike. */
-function normalise(src, n, dims) {
+function normalise(src, n, dims, bounds) {
   const out = new Float32Array(n * 3);
-  const bounds = robustBounds(src, n, dims);
   let span = 1e-30;
   for (const [lo, hi] of bounds) span = Math.max(span, hi - lo);
   for (let i = 0; i < n; i++) {
@@ -73,10 +72,15 @@ export class Scatter {
   }
 
   /** Positions: Float32Array of n*dims (dims 2 or 3); rescaled to fit the view. */
-  setPositions(data, n, dims) {
+  /**
+   * Positions: Float32Array of n*dims. With `keepScale` (the same points at another epoch) the
+   * last scale is kept, so what moves on screen is the points, not the frame around them.
+   */
+  setPositions(data, n, dims, { keepScale = false } = {}) {
     this.n = n;
     this.view.dims = dims;
-    this.xyz = normalise(data, n, dims);
+    if (!keepScale || !this.bounds || this.bounds.length !== dims) this.bounds = robustBounds(data, n, dims);
+    this.xyz = normalise(data, n, dims, this.bounds);
     this.lod.reset();
     this.geometry.setAttribute('position', new THREE.BufferAttribute(this.xyz, 3));
     if (!this.geometry.getAttribute('color') || this.geometry.getAttribute('color').count !== n) {
