@@ -194,7 +194,9 @@ AS_SERVED = [("test_playground", n) for n in (
     "test_csv_upload_keeps_good_rows_and_reports_bad_lines", "test_exported_numpy_script_reproduces_the_run")] + [
     ("test_board", "test_folder_picker_reads_the_fixture_folder"), ("test_board", "test_bad_input_is_reported_not_crashed"),
     ("test_board", "test_dropped_event_files_open_like_picked_ones"),
-    ("test_projector_config", "test_config_picked_with_its_files_and_dropped_files")] + [("test_projector", n) for n in (
+    ("test_projector_config", "test_config_picked_with_its_files_and_dropped_files"),
+    ("test_tools_together", "test_a_logged_run_opens_in_the_board_and_downloads_as_a_logdir"),
+    ("test_tools_together", "test_layer_3_in_the_projector_moves_with_the_epoch_slider")] + [("test_projector", n) for n in (
         "test_load_pca_and_bad_tsv", "test_search_neighbors_isolate", "test_click_selects_and_3d",
         "test_bookmark_round_trip_and_coordinates_tsv")]
 

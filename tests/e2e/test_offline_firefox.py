@@ -1,6 +1,6 @@
 """The site from a folder in Firefox ESR over WebDriver BiDi (tests/firefox/offline.mjs), default
 file:// policy: each tool reaches ready, the Playground trains, the Board opens its example and its EMBEDDINGS in the Projector frame,
-the language carries to the next page. Firefox comes from `build.py test` (NNLAB_FIREFOX)."""
+a Playground run logged to the Board opens there, the language carries to the next page. Firefox comes from `build.py test` (NNLAB_FIREFOX)."""
 
 import json
 import os
@@ -31,7 +31,7 @@ def checks(folder, tmp_path_factory):  # noqa: F811
     return json.loads(done.stdout.strip().splitlines()[-1])["checks"]
 
 
-@pytest.mark.parametrize("name", ["playground", "board", "projector", "embeddings", "language"])
+@pytest.mark.parametrize("name", ["playground", "board", "projector", "embeddings", "handoff", "language"])
 def test_from_a_folder_in_firefox(checks, name):
     assert checks[name]["ok"], checks[name]["detail"]
     if name == "projector" and shutil.which("xvfb-run"):

@@ -15,7 +15,8 @@ import pytest
 from conftest import wait_ready
 from nnlab.events import read_logdir
 from test_board import cards
-from test_playground import SCENARIO_A, cpython_trainer, open_playground, run_until, text
+from nnlab.playground.trainer import Trainer
+from test_playground import SCENARIO_A, open_playground, run_until, text
 
 pytestmark = pytest.mark.e2e
 RUN = "run-1-lr0.03-tanh-8x4x2"
@@ -95,12 +96,19 @@ def test_two_runs_side_by_side(page, site_url):
     board.wait_for_selector('main.bd[data-board="ready"]')
     runs = board.eval_on_selector_all('[data-testid="run-item"]', "els => els.map(e => e.dataset.run)")
     assert runs == [RUN, "run-2-lr0.1-tanh-8x4x2"]
+    page.reload()  # the runs live in the browser: a reloaded Playground still opens them
+    wait_ready(page)
+    page.wait_for_selector('main.pg[data-pg="ready"]')
+    assert text(page, "handoff-status").startswith("2 logged run(s)")
+    board = new_tab(page, '[data-testid="open-in-board"]')
+    board.wait_for_selector('main.bd[data-board="ready"]')
+    assert board.eval_on_selector_all('[data-testid="run-item"]', "els => els.map(e => e.dataset.run)") == runs
 
 
 def test_layer_3_in_the_projector_moves_with_the_epoch_slider(page, site_url):
     shown = logged_scenario_a(page, site_url)
     page.select_option('[data-testid="layer-choice"]', "3")
-    trainer = cpython_trainer(page)
+    trainer = Trainer({"dataset": "spiral", "networkShape": [8, 4, 2]})  # scenario A's points, whatever the seed
     n_points = len(trainer.y_train) + len(trainer.y_test)
     projector = new_tab(page, '[data-testid="open-in-projector"]')
     projector.wait_for_selector('main.pj[data-projector="ready"]')

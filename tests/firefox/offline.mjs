@@ -34,6 +34,18 @@ async function ready(page, url) {
   return loader;
 }
 
+/**
+ * Wait until `fn` (run in the page or frame) returns true. Not page.waitForFunction: its polling
+ * code is compiled in the page, which our policy forbids (Firefox ESR 140.12 enforces it there).
+ */
+async function until(target, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  while (!(await target.evaluate(fn))) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 100)); // the next look at the page's state
+  }
+}
+
 const number = (page, id) => page.$eval(`[data-testid="${id}"]`, (e) => Number(e.textContent.replaceAll(',', '')));
 
 async function playground(page) {
@@ -42,8 +54,7 @@ async function playground(page) {
   const before = await number(page, 'test-loss');
   await page.click('[data-testid="fast"]');
   await page.click('[data-testid="play"]');
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="epoch"]').textContent.replaceAll(',', '')) >= 200,
-    { timeout: TIMEOUT });
+  await until(page, () => Number(document.querySelector('[data-testid="epoch"]').textContent.replaceAll(',', '')) >= 200);
   await page.click('[data-testid="play"]');
   const after = await number(page, 'test-loss');
   await page.screenshot({ path: `${out}/firefox-playground.png` });
@@ -77,8 +88,7 @@ async function projector(page) {
   await page.screenshot({ path: `${out}/firefox-projector.png` });
   const points = await page.$eval('[data-testid="points-visible"]', (e) => e.textContent);
   await page.click('[data-testid="tab-tsne"]');
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="tsne-iteration"]').textContent) >= 100,
-    { timeout: TIMEOUT });
+  await until(page, () => Number(document.querySelector('[data-testid="tsne-iteration"]').textContent) >= 100);
   return `${points} points with sprites; t-SNE past 100 iterations`;
 }
 
@@ -95,11 +105,32 @@ async function embeddings(page) {
     if (!message.includes('WebGL')) throw new Error(`projector failed: ${message}`);
     return `no WebGL here, and the page says so: ${message}`;
   }
-  await frame.waitForFunction(() => document.querySelector('[data-testid="points-visible"]').textContent === '40', { timeout: TIMEOUT });
+  await until(frame, () => document.querySelector('[data-testid="points-visible"]').textContent === '40');
   const labels = await frame.evaluate(() => { const a = window.nnlabProjector.app; return [a.label(0), a.label(a.ds.n - 1)]; });
   await page.screenshot({ path: `${out}/firefox-embeddings.png` });
   if (labels.join() !== 'word0,word39') throw new Error(`labels ${labels}`);
   return `40 points, labels ${labels.join(' … ')}`;
+}
+
+/** Log to Board, then Open in Board: Firefox gives each file:// page its own storage, so the Board asks its opener. */
+async function handoff(page) {
+  await ready(page, `${site}playground.html#dataset=spiral&networkShape=8,4,2`);
+  await page.waitForSelector('main.pg[data-pg="ready"]', { timeout: TIMEOUT });
+  await page.click('[data-testid="log-to-board"]');
+  await page.click('[data-testid="fast"]');
+  await page.click('[data-testid="play"]');
+  await until(page, () => Number(document.querySelector('[data-testid="epoch"]').textContent.replaceAll(',', '')) >= 50);
+  await page.click('[data-testid="play"]');
+  const popup = new Promise((resolve) => page.once('popup', resolve));
+  await page.click('[data-testid="open-in-board"]');
+  const board = await popup;
+  await board.waitForSelector('body[data-status="ready"]', { timeout: TIMEOUT });
+  await board.waitForSelector('main.bd[data-board="ready"], main.bd[data-board="empty"]', { timeout: TIMEOUT });
+  const runs = await board.$$eval('[data-testid="run-item"]', (els) => els.map((e) => e.dataset.run));
+  await board.screenshot({ path: `${out}/firefox-handoff-board.png` });
+  await board.close();
+  if (runs.join() !== 'run-1-lr0.03-tanh-8x4x2') throw new Error(`runs ${runs}`);
+  return `the Board shows ${runs.join()}`;
 }
 
 async function language(page) {
@@ -115,9 +146,10 @@ async function language(page) {
 const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefox, headless: !process.env.DISPLAY,
   protocol: 'webDriverBiDi', args: ['--width=1280', '--height=900'] });
 try {
-  for (const [name, fn] of Object.entries({ playground, board, projector, embeddings, language })) {
+  for (const [name, fn] of Object.entries({ playground, board, projector, embeddings, handoff, language })) {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
+    // No page.setViewport: the window is 1280 x 900 (--width, --height), and Firefox ESR 140.12's
+    // BiDi lacks the emulation.setScreenOrientationOverride puppeteer 25 sends with it.
     await check(name, () => fn(page));
     await page.close();
   }
