@@ -55,6 +55,7 @@ def test_a_logged_run_opens_in_the_board_and_downloads_as_a_logdir(page, site_ur
     board.wait_for_selector('main.bd[data-board="ready"]')
     assert board.text_content('[data-testid="board-status"]').startswith("Showing the runs logged in the Playground")
     assert board.eval_on_selector_all('[data-testid="run-item"]', "els => els.map(e => e.dataset.run)") == [RUN]
+    assert board.locator('[data-testid="warnings"]').is_hidden()  # every record read cleanly
     rows = csv_rows(board, "loss/test", RUN)
     assert [int(r[1]) for r in rows] == list(range(shown + 1))  # every epoch, 0 to the one shown
     decimals = len(readout.split(".")[1])

@@ -65,7 +65,7 @@ def test_names_the_run_by_what_differs(logged):
 def test_scalars_every_epoch_end_at_the_readout(logged):
     _, trainer, snap, folder, first = logged
     reader = read_logdir(folder)
-    assert reader.runs == [first["run"]]
+    assert reader.runs == [first["run"]] and reader.warnings == []  # every record reads cleanly
     test_loss = reader.scalars(first["run"], "loss/test")
     assert test_loss.steps.tolist() == list(range(EPOCHS + 1))  # epoch 0, when logging started, then each
     assert test_loss.values[-1] == pytest.approx(snap["test_loss"], rel=1e-6)  # float32 in the record

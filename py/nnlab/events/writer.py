@@ -157,12 +157,11 @@ def hparams_values(hparams, metrics, start_time):
 
     HParamsPluginData { version = 1; experiment = 2 { hparam_infos = 4 { name = 1 };
     metric_infos = 5 { name = 1 { tag = 2 } } }; session_start_info = 3 { hparams = 1 (map);
-    start_time_secs = 5 } }; each Value also holds an empty float tensor, as tensorboardX writes.
+    start_time_secs = 5 } }. The Values carry metadata only (as torch and tensorboardX write them).
     """
     experiment = (b"".join(string(4, string(1, k)) for k in hparams)
                   + b"".join(string(5, string(1, string(2, m))) for m in metrics))
     entries = b"".join(string(1, string(1, k) + string(2, _pb_value(v))) for k, v in hparams.items())
-    tensor = string(8, vint(1, 1) + string(2, b""))  # TensorProto { dtype = DT_FLOAT; tensor_shape {} }
-    return [string(1, "_hparams_/experiment") + plugin_metadata("hparams", vint(1, 0) + string(2, experiment)) + tensor,
+    return [string(1, "_hparams_/experiment") + plugin_metadata("hparams", vint(1, 0) + string(2, experiment)),
             string(1, "_hparams_/session_start_info")
-            + plugin_metadata("hparams", vint(1, 0) + string(3, entries + double(5, start_time))) + tensor]
+            + plugin_metadata("hparams", vint(1, 0) + string(3, entries + double(5, start_time)))]
