@@ -70,6 +70,7 @@ export class ScalarsDashboard {
    */
   render(dash, summary, runs, colors) {
     this.env.colors = colors;
+    this.dash = dash;
     const re = userRegex(this.settings.tagFilter);
     const byTag = new Map();
     for (const run of runs) {
@@ -146,6 +147,7 @@ export class ScalarsDashboard {
         const out = await this.env.client.call('board.smooth', { series: list.map((s) => [s.run, s.tag]), smoothing: weight });
         list.forEach((s, i) => { s.smoothed = f64(out[i]); s.weight = weight; });
         for (const c of this.cards) c.redraw();
+        this.dash.dataset.smoothed = String(weight); // every card redrawn with it: tests and benchmarks wait on this
       } while (this.smoothing.again);
     } finally {
       this.smoothing.busy = false;
