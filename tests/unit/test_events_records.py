@@ -80,6 +80,24 @@ def test_frame_matches_one_by_one_walk(tags):
     assert [blob[s:s + n] for s, n in zip(fr.starts, fr.lengths)] == datas
 
 
+def test_frame_finds_a_long_period_like_training_logs():
+    """5 tags every step and 3 more every 10th (a period of 53 records, as training scripts log):
+    the framing finds exactly the sequential walk's records, across a damaged record too."""
+    from nnlab.events import writer
+    datas = []
+    for step in range(2000):
+        tags = ("train/loss", "train/acc", "train/lr", "train/grad_norm", "train/throughput")
+        tags += ("eval/loss", "eval/acc", "eval/top5") if step % 10 == 0 else ()
+        datas += [writer.event(step, wall_time=1.7e9 + step, summary=[writer.scalar_value(t, step * 0.5)]) for t in tags]
+    blob = bytearray(encode_many(datas))
+    ref, _ = reference_frame(bytes(blob))
+    fr = frame(bytes(blob))
+    assert list(zip(fr.starts.tolist(), fr.lengths.tolist())) == ref and len(ref) == len(datas)
+    blob[ref[5000][0] + 3] ^= 0xFF  # one record's data: only that one is skipped
+    fr = frame(bytes(blob))
+    assert fr.bad_crc.size == 1 and len(fr.starts) == len(datas) - 1
+
+
 def test_bad_data_crc_skips_only_that_record():
     datas = records(20)
     blobs = [bytearray(encode(d)) for d in datas]

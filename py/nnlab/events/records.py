@@ -30,7 +30,8 @@ from .tails import HEADER, OVERHEAD, header_ok, incomplete_tail, lie, u32_at  # 
 
 MAX_RECORD = 1 << 31  # protobuf messages cannot be larger; anything above is corruption
 _PROBE_MIN, _PROBE_MAX = 8, 64  # records read one by one before guessing a period
-_PERIOD_MAX = 32
+_PERIOD_MAX = 256  # e.g. 5 tags every step and 3 more every 10th: a period of 53 records
+_RECENT = 2 * _PERIOD_MAX  # lengths remembered across probes and runs to find such a period
 
 
 @dataclass
@@ -146,19 +147,22 @@ def _walk(arr, words):
     view, size = memoryview(arr), arr.size
     parts_o, parts_l = [], []
     pos, probe = 0, _PROBE_MIN
+    recent = []  # the last lengths read or accepted, in file order: a long period shows in them
     while True:
         offs, lens, pos, status = _probe(view, pos, size, probe)
         parts_o.append(np.asarray(offs, dtype=np.int64))
         parts_l.append(np.asarray(lens, dtype=np.int64))
         if status != "more":
             break
-        q = _period(lens)
+        recent = (recent + lens)[-_RECENT:]
+        q = _period(recent)
         accepted = 0
         if q:
-            offs, lens2, pos = _extend(words, pos, size, lens[-q:])
+            offs, lens2, pos = _extend(words, pos, size, recent[-q:])
             parts_o.append(offs)
             parts_l.append(lens2)
             accepted = offs.size
+            recent = (recent + lens2[-_RECENT:].tolist())[-_RECENT:]
         probe = _PROBE_MIN if accepted else min(2 * probe, _PROBE_MAX)
     return np.concatenate(parts_o), np.concatenate(parts_l), pos, status
 
