@@ -80,6 +80,7 @@ def browser():
 def page(browser):
     """A fresh browser context (own storage) whose console errors are echoed on failure."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.add_init_script("globalThis.nnlabDigests = true")  # Board cards stamp data-digest for the tests
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     pg.on("console", lambda m: print(f"[console.{m.type}] {m.text}"))

@@ -63,7 +63,7 @@ async function playground(page) {
 }
 
 async function board(page) {
-  await ready(page, `${site}board.html`);
+  await ready(page, `${site}board.html?digests=1`);
   await page.waitForSelector('main.bd[data-board="waiting"] [data-testid="example"]', { timeout: TIMEOUT });
   await page.click('[data-testid="example"]');
   await page.waitForSelector('main.bd[data-board="ready"]', { timeout: TIMEOUT });
@@ -93,7 +93,7 @@ async function projector(page) {
 }
 
 async function embeddings(page) {
-  await ready(page, `${site}board.html`);
+  await ready(page, `${site}board.html?digests=1`);
   await page.waitForSelector('main.bd[data-board="waiting"] [data-testid="example"]', { timeout: TIMEOUT });
   await page.click('[data-testid="example"]'); // Tiny board: a run with a checkpoint and a projector config
   await page.waitForSelector('main.bd[data-board="ready"]', { timeout: TIMEOUT });

@@ -28,6 +28,14 @@ export const natural = new Intl.Collator(undefined, { numeric: true, sensitivity
 export const f64 = (rec) => (rec.data instanceof Float64Array ? rec.data : Float64Array.from(rec.data));
 
 /**
+ * Whether cards stamp data-digest: tests ask for it (globalThis.nnlabDigests, or ?digests=1 in the
+ * URL); users do not pay for hashing every point they are shown.
+ */
+export function digestsWanted() {
+  return globalThis.nnlabDigests === true || new URLSearchParams(location.search).has('digests');
+}
+
+/**
  * sha256 (hex) of the arrays' float64 bytes, one after the other: what a card
  * received, in a form tests compare with CPython's reader point for point.
  * @param {...ArrayLike<number>} arrays
@@ -64,15 +72,34 @@ export function clock(sec, withDate = true) {
   return withDate ? d.toLocaleString() : d.toLocaleTimeString();
 }
 
-/** Run `fn` at most once per animation frame, however often it is requested. */
-export function frameScheduler(fn) {
-  let queued = false;
-  return () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      fn();
-    });
+const DRAW_BUDGET_MS = 40; // drawing per animation frame: a page of 100-run charts never freezes
+// Strokes are rasterised after the frame's scripts (the paint): their cost shows as vertices, not time.
+const FRAME_VERTICES = 40_000;
+
+/**
+ * A queue of redraws (one per dashboard, shared by its charts; returns `enqueue(fn)`, where
+ * asking for the same `fn` again before it ran is a no-op; `fn` may return the vertices it stroked):
+ * each animation frame runs the waiting ones in the order they were asked for until DRAW_BUDGET_MS
+ * is spent or FRAME_VERTICES stroked, the rest in the next frames. (A chart
+ * of 100 runs takes ~100-200 ms to stroke in a software canvas: eight of them in one frame froze
+ * the page for over half a second.)
+ */
+export function drawQueue() {
+  const waiting = new Set();
+  let scheduled = false;
+  const run = () => {
+    scheduled = false;
+    const end = performance.now() + DRAW_BUDGET_MS;
+    let vertices = 0;
+    for (const fn of waiting) {
+      waiting.delete(fn);
+      vertices += Number(fn()) || 0;
+      if (performance.now() > end || vertices >= FRAME_VERTICES) break;
+    }
+    if (waiting.size) schedule();
   };
+  const schedule = () => {
+    if (!scheduled) { scheduled = true; requestAnimationFrame(run); }
+  };
+  return (fn) => { waiting.add(fn); schedule(); };
 }

@@ -5,7 +5,8 @@
 import { t } from '../core/i18n.js';
 import { drawLines, frame, nearest } from '../render/scalarchart.js';
 import { download, el } from '../core/dom.js';
-import { clock, digest, duration, fmt, frameScheduler, safeName } from './dom.js';
+import { clock, digest, digestsWanted, duration, fmt, safeName } from './dom.js';
+import { yDomain } from '../render/ydomain.js';
 
 /** The x values of a series for an axis mode ('step' | 'relative' | 'wall'). */
 export function xValues(s, axis) {
@@ -16,24 +17,6 @@ export function xValues(s, axis) {
     s.relative = s.wall.map((w) => w - t0);
   }
   return s.relative;
-}
-
-/** [lo, hi] of the y domain: the 5th-95th percentile of the values when ignoring outliers (TensorBoard's rule). */
-export function yDomain(arrays, { logY, ignoreOutliers }) {
-  let n = 0;
-  for (const a of arrays) n += a.length;
-  const all = new Float64Array(n);
-  let k = 0;
-  for (const a of arrays) for (const v of a) if (Number.isFinite(v) && (!logY || v > 0)) all[k++] = v;
-  const ys = all.subarray(0, k).sort();
-  if (!k) return logY ? [0.1, 10] : [0, 1];
-  // TensorBoard's 5th-95th percentile rule; on short series (< 100 points) it hides real points, so all are kept.
-  const [i0, i1] = ignoreOutliers && k >= 100 ? [Math.ceil((k - 1) * 0.05), Math.floor((k - 1) * 0.95)] : [0, k - 1];
-  let lo = ys[i0]; let hi = ys[i1];
-  if (logY) return lo === hi ? [lo / 2, hi * 2] : [lo, hi];
-  if (lo === hi) { lo -= 0.5; hi += 0.5; }
-  const pad = (hi - lo) * 0.05;
-  return [lo - pad, hi + pad];
 }
 
 function xFormatter(axis) {
@@ -63,7 +46,8 @@ export class ScalarCard {
     this.root = el('div', { class: 'bd-card', 'data-testid': 'chart-card', dataset: { tag } }, [
       el('div', { class: 'card-title', text: tag, title: tag }), this.canvas,
       el('div', { class: 'card-foot' }, [this.readout, enlarge]), this.downloads]);
-    this.redraw = frameScheduler(() => this.draw());
+    const draw = () => this.draw();
+    this.redraw = () => env.enqueue(draw); // at most once per frame, within the dashboard's drawing budget
     this.cursor = NaN;
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
     this.canvas.addEventListener('mouseleave', () => { env.tooltip.hidden = true; this.cursor = NaN; this.redraw(); });
@@ -84,8 +68,9 @@ export class ScalarCard {
     this.stamp(series);
   }
 
-  /** data-digest: one sha256 of steps, wall times and values per run (tests compare it with CPython). */
+  /** data-digest, when tests want it: one sha256 of steps, wall times and values per run (compared with CPython). */
   async stamp(series) {
+    if (!digestsWanted()) return;
     const parts = await Promise.all(series.map((s) => digest(s.steps, s.wall, s.values)));
     if (series === this.series) this.readout.dataset.digest = parts.join(' ');
   }
@@ -143,6 +128,7 @@ export class ScalarCard {
     this.readout.dataset.points = String(total);
     this.readout.dataset.drawn = String(drawn);
     this.readout.textContent = t('board.pointsShown', { n: total.toLocaleString(), drawn: drawn.toLocaleString() });
+    return drawn; // the drawing queue's measure of what this costs to rasterise
   }
 
   /** Settings changed (axis, log, outliers): recompute the domain and redraw. */

@@ -5,7 +5,7 @@
  */
 import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
-import { f64, natural, userRegex } from './dom.js';
+import { drawQueue, f64, natural, userRegex } from './dom.js';
 import { ScalarCard } from './scalarcard.js';
 
 /** Group name of a tag: the part before the first '/' (or '/' or '_' when splitting on underscores). */
@@ -23,7 +23,7 @@ export class ScalarsDashboard {
    * @param {{smoothing: number, axis: string, logY: boolean, ignoreOutliers: boolean, tagFilter: string, split: boolean}} settings
    */
   constructor(env, settings) {
-    this.env = { ...env, settings };
+    this.env = { ...env, settings, enqueue: drawQueue() }; // the charts' redraws share the frames' time
     this.settings = settings;
     this.cache = new Map(); // run \0 tag -> series
     this.cards = [];

@@ -4,8 +4,11 @@
  *
  * Every point is kept by the caller; only drawing is downsampled: each pixel
  * column draws the first, lowest, highest and last point that falls in it, so
- * spikes survive and a 200,000-point series costs about 4 segments per column.
+ * spikes survive and a 200,000-point series costs about 4 segments per column. With many
+ * lines the columns widen (MAX_VERTICES per chart): rasterising is what a chart costs.
  */
+
+const MAX_VERTICES = 30_000; // per chart, see drawLines
 
 const PAD = { left: 52, right: 10, top: 8, bottom: 22 };
 
@@ -65,9 +68,12 @@ function logTicks([lo, hi]) {
   return out.length ? out : [lo, hi];
 }
 
-/** Trace one line column by column; returns the number of vertices drawn. Hot loop: plain numbers, no calls. */
-function traceLine(ctx, f, x, y, logY) {
-  const ax = f.ax; const bx = f.bx; const ay = f.ay; const by = f.by;
+/**
+ * Trace one line column by column (columns `step` pixels wide); returns the number of vertices drawn.
+ * Hot loop: plain numbers, no calls.
+ */
+function traceLine(ctx, f, x, y, logY, step) {
+  const ax = f.ax / step; const bx = f.bx / step; const ay = f.ay; const by = f.by;
   let col = NaN; let first = 0; let lo = 0; let hi = 0; let last = 0; let open = false; let drawn = 0;
   for (let i = 0; i <= x.length; i++) {
     let yi = i < x.length ? y[i] : NaN;
@@ -75,8 +81,9 @@ function traceLine(ctx, f, x, y, logY) {
     const px = yi === yi && yi !== Infinity && yi !== -Infinity ? Math.round(ax * x[i] + bx) : NaN;
     if (px !== col) {
       if (col === col) { // close the previous column: first, extremes, last
-        if (open) ctx.lineTo(col, first); else ctx.moveTo(col, first);
-        ctx.lineTo(col, lo); ctx.lineTo(col, hi); ctx.lineTo(col, last);
+        const cx = col * step;
+        if (open) ctx.lineTo(cx, first); else ctx.moveTo(cx, first);
+        ctx.lineTo(cx, lo); ctx.lineTo(cx, hi); ctx.lineTo(cx, last);
         open = true;
         drawn += 4;
       }
@@ -140,6 +147,10 @@ export function drawLines(canvas, lines, view) {
   ctx.rect(f.left, f.top, f.w, f.h);
   ctx.clip();
   let drawn = 0;
+  // Rasterising is the cost (a software canvas strokes ~0.3 M vertices/s): columns get wider as lines
+  // are added, so a chart of 100 runs (200 lines) stays near MAX_VERTICES, one of a few runs pixel-exact.
+  const stroked = lines.filter((l) => !l.band).length;
+  const step = Math.max(1, Math.ceil((stroked * f.w * 4) / MAX_VERTICES));
   for (const line of lines) {
     if (line.band) {
       fillBand(ctx, f, line.x, line.band, view.logY, line.color, line.alpha ?? 0.2);
@@ -149,7 +160,7 @@ export function drawLines(canvas, lines, view) {
     ctx.globalAlpha = line.alpha ?? 1;
     ctx.lineWidth = line.width ?? 1.5;
     ctx.beginPath();
-    drawn += traceLine(ctx, f, line.x, line.y, view.logY);
+    drawn += traceLine(ctx, f, line.x, line.y, view.logY, step);
     ctx.stroke();
     if (line.dots) dots(ctx, f, line, view.logY);
   }
