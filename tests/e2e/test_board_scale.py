@@ -112,3 +112,38 @@ def test_the_csv_of_200000_points_lists_them_in_order(page, served, logdir):
     rows = np.loadtxt(dl.value.path(), delimiter=",", skiprows=1)
     assert rows.shape == (N_LOSS, 3)
     assert digest(rows[:, 1], rows[:, 2]) == digest(s.steps, s.values)
+
+
+WATCH_PARTIAL = """(() => {
+  window.chartsWhileLoading = 0;
+  const look = () => {
+    const main = document.querySelector('main.bd');
+    if (main && main.dataset.board === 'loading') {
+      const drawn = document.querySelectorAll('[data-testid="chart-card"] [data-testid="points-shown"][data-points]').length;
+      window.chartsWhileLoading = Math.max(window.chartsWhileLoading, drawn);
+    }
+    if (!main || main.dataset.board !== 'ready') requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})()"""
+
+
+def test_charts_drawn_while_a_many_run_logdir_is_read_are_right_once_it_is_read(page, tmp_path):
+    """12 training-like runs (5 tags every step, 3 every 10th): charts appear before the read ends,
+    and once it has ended every card holds every run's points, equal to CPython's reader."""
+    from bench._logdirs import write_run
+    from conftest import serving
+    for i in range(12):
+        write_run(tmp_path / f"run_{i:02d}", 3000, i)
+    reader = read_logdir(tmp_path)
+    page.add_init_script(WATCH_PARTIAL)
+    with serving(tmp_path) as url:
+        page.goto(f"{url}board.html")
+        wait_ready(page)
+        page.wait_for_selector('main.bd[data-board="ready"]', timeout=180_000)
+        assert page.evaluate("window.chartsWhileLoading") > 0  # the first runs were shown while the rest was read
+        tags = sorted({t for run in reader.runs for t in reader.tags(run)["scalars"]})
+        got = {tag: d for tag, _, d in card_digests(page, len(tags))}
+    want = {tag: " ".join(digest(s.steps, s.wall_times, s.values) for run in reader.runs
+                          if tag in reader.tags(run)["scalars"] for s in [reader.scalars(run, tag)]) for tag in tags}
+    assert len(reader.runs) == 12 and got == want

@@ -107,13 +107,35 @@ async function afterRead(view, source, files) {
   refresh(view);
 }
 
+/**
+ * While a first read goes on: the charts of what is read so far (data-board stays "loading"; the
+ * complete read draws them again). One at a time; the reading goes on meanwhile.
+ */
+async function partial(view, source, generation) {
+  if (view.partialBusy || view.tab === 'embeddings') return;
+  view.partialBusy = true;
+  try {
+    const summary = await view.client.call('board.summary');
+    if (generation !== source.generation || root.dataset.board !== 'loading') return;
+    view.summary = summary;
+    view.state.runs = [...summary.runs];
+    view.state.colors = runColors(summary.runs);
+    view.scalars.forget();
+    refresh(view);
+  } catch { /* the complete read reports what went wrong */ } finally {
+    view.partialBusy = false;
+  }
+}
+
 async function open(view, source, read, reload = false) {
   const wasReady = reload && root.dataset.board === 'ready';
   const before = source.fedBytes;
   const generation = source.generation;
   root.dataset.board = 'loading';
+  source.onPartial = reload ? null : () => partial(view, source, generation);
   try {
     const files = await read();
+    source.onPartial = null;
     if (generation !== source.generation) return; // another folder was opened meanwhile: it is shown instead
     ui('parse-progress').hidden = true;
     view.failed = source.failed;
@@ -124,6 +146,7 @@ async function open(view, source, read, reload = false) {
     }
     await afterRead(view, source, files);
   } catch (err) {
+    source.onPartial = null;
     root.dataset.board = 'error';
     ui('board-status').dataset.kind = 'error';
     ui('board-status').textContent = t('board.readFailed', { message: err.message });

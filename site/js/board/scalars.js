@@ -95,16 +95,19 @@ export class ScalarsDashboard {
         el('div', { class: 'bd-grid' }, cards.map((c) => c.root))]);
     });
     dash.replaceChildren(...(sections.length ? sections : [el('p', { class: 'hint', text: t('board.noTags') })]));
-    return this.load(byTag);
+    this.renders = (this.renders || 0) + 1;
+    return this.load(byTag, this.renders);
   }
 
-  async load(byTag) {
+  async load(byTag, render) {
     for (const card of this.cards) {
+      if (render !== this.renders) return; // rendered again meanwhile (more of the logdir was read): stop
       const series = [];
       const failed = [];
       for (const run of byTag.get(card.tag)) {
         // One unreadable series costs its own line, not the cards after it.
         try { series.push(await this.series(run, card.tag)); } catch (err) { failed.push([run, err.message]); }
+        if (render !== this.renders) return;
       }
       card.setSeries(series);
       for (const [run, message] of failed) card.fail(run, message);

@@ -10,6 +10,7 @@
 import { OFFLINE, siteFile } from '../core/assets.js';
 
 const SLICE = 4 << 20; // bytes per board.feed call: one short, uninterruptible chunk in the worker
+const PARTIAL_MS = 3000; // while a big logdir is read, the page shows what it has at most this often
 
 /** The URL of a served log file, absolute (it is handed to the Projector's frame as well). */
 export function logdirUrl(path) {
@@ -106,11 +107,23 @@ export class LogSource {
     this.failed = []; // [{path, message}] of files that could not be read: the others still open
     this.entries = []; // every file of the log folder, [{path, file} | {path, url}]
     this.generation = 0; // one more at each reset: a read of an older source stops
+    this.onPartial = null; // set by the page during a first read: show what is read so far
+    this.lastPartial = 0;
+  }
+
+  /** After each file: let the page show the charts so far (the first file at once, then every PARTIAL_MS). */
+  partial() {
+    if (!this.onPartial) return;
+    const now = performance.now();
+    if (this.lastPartial && now - this.lastPartial < PARTIAL_MS) return;
+    this.lastPartial = now;
+    this.onPartial();
   }
 
   /** Forget everything (Python included) before opening another source. */
   async reset(kind) {
     this.generation += 1;
+    this.lastPartial = 0;
     this.sent.clear();
     this.kind = kind;
     this.ignored = 0;
@@ -150,6 +163,7 @@ export class LogSource {
     for (const f of todo) {
       state.file += 1;
       await this.guard(f.path, () => this.fetchNew(f.path, state));
+      if (state.file < todo.length) this.partial();
     }
     return list.length;
   }
@@ -189,6 +203,7 @@ export class LogSource {
           await this.feed(path, new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer()), state);
         }
       });
+      if (state.file < events.length && generation === this.generation) this.partial();
     }
     return events.length;
   }
