@@ -8,7 +8,6 @@ EventAccumulator reads the files in a subprocess and the findings come back as J
 import json
 import os
 import subprocess
-import types
 import zipfile
 from io import BytesIO
 
@@ -18,26 +17,11 @@ import pytest
 from nnlab.events import read_logdir
 from nnlab.events.hparams import sessions
 from nnlab.playground import service
+from tests.handlers import Ctx, finish
 
 EPOCHS = 60
 EVERY = 10
 CONFIG = {"dataset": "spiral", "networkShape": [8, 8, 4], "learningRate": 0.03, "seed": 7}
-
-
-class Ctx:
-    def __init__(self):
-        self.store = {}
-
-
-def finish(result):
-    """A handler's result, running it to the end when it is a long call (a generator)."""
-    if not isinstance(result, types.GeneratorType):
-        return result
-    try:
-        while True:
-            next(result)
-    except StopIteration as stop:
-        return stop.value
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,13 @@
 """A dataset of snapshots (a Playground layer at each logged epoch): the PCA keeps its axes across epochs."""
 
-import types
 
 import numpy as np
 import pytest
 
 from nnlab.projector import service
 from nnlab.projector.errors import ParseError
-
-
-class Ctx:
-    def __init__(self):
-        self.store = {}
-
-
-def run(result):
-    if not isinstance(result, types.GeneratorType):
-        return result
-    try:
-        while True:
-            next(result)
-    except StopIteration as stop:
-        return stop.value
+from tests.handlers import Ctx
+from tests.handlers import finish as run
 
 
 @pytest.fixture
