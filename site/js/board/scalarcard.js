@@ -8,6 +8,8 @@ import { download, el } from '../core/dom.js';
 import { clock, digest, digestsWanted, duration, fmt, safeName } from './dom.js';
 import { yDomain } from '../render/ydomain.js';
 
+const LEGEND_OPEN = 8; // runs listed under a chart before the list folds into "Runs and downloads (n)"
+
 /** The x values of a series for an axis mode ('step' | 'relative' | 'wall'). */
 export function xValues(s, axis) {
   if (axis === 'step') return s.steps;
@@ -57,12 +59,16 @@ export class ScalarCard {
   setSeries(series) {
     this.series = series;
     this.domain = null;
-    this.downloads.replaceChildren(...series.map((s) => el('span', { class: 'dl' }, [
+    const rows = series.map((s) => el('span', { class: 'dl' }, [
       el('span', { class: 'swatch', style: null }), el('span', { text: this.labelOf(s) }),
       el('button', { type: 'button', class: 'link', 'data-testid': 'download-csv', dataset: { run: s.run }, text: 'CSV',
         onclick: () => this.save(s, 'csv') }),
       el('button', { type: 'button', class: 'link', 'data-testid': 'download-json', dataset: { run: s.run }, text: 'JSON',
-        onclick: () => this.save(s, 'json') })])));
+        onclick: () => this.save(s, 'json') })]));
+    // Many runs: the legend folds away (a card of 100 runs was mostly its list); the tooltip names them.
+    this.downloads.replaceChildren(...(rows.length > LEGEND_OPEN
+      ? [el('details', { class: 'dl-all' }, [el('summary', { text: t('board.legendRuns', { n: rows.length }) }), ...rows])]
+      : rows));
     this.downloads.querySelectorAll('.swatch').forEach((sw, i) => { sw.style.background = this.colorOf(series[i], i); });
     this.redraw();
     this.stamp(series);

@@ -123,6 +123,7 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, en: Obje
   'pj.noPlaygroundLayer': 'No Playground layer is stored in this browser: use “Open in Projector” in the Playground.',
   'pj.epoch': 'Epoch',
   'pj.epochValue': 'epoch {epoch} ({k} of {n})',
+  'board.legendRuns': 'Runs and downloads ({n})',
   'board.openOwn': 'Open your own logs',
   'board.loaded': '{runs} run(s) from {files} event file(s), {points} points.',
   'board.noEvents': 'No event files found: a log folder holds files whose names contain "tfevents".',

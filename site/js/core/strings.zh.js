@@ -123,6 +123,7 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, zh: Obje
   'pj.noPlaygroundLayer': '本浏览器中没有 Playground 的隐藏层：请在 Playground 中使用“在嵌入投影中打开”。',
   'pj.epoch': '周期',
   'pj.epochValue': '第 {epoch} 个周期（{k} / {n}）',
+  'board.legendRuns': '运行与下载（{n}）',
   'board.openOwn': '打开你自己的日志',
   'board.loaded': '共 {runs} 个运行，来自 {files} 个事件文件，{points} 个数据点。',
   'board.noEvents': '没有找到事件文件：日志文件夹中应有文件名包含“tfevents”的文件。',
