@@ -12,7 +12,8 @@
  * starts Python without the build's memory snapshot; the result is nnlab.diag.versions plus
  * started: 'snapshot' | 'fresh'),
  * 'load' (params {packages: [...], files}, e.g. scikit-learn, loaded only by pages
- * that need it). From a folder (offline: true) `files` carries the wrapped files
+ * that need it; every request sent after a 'load', but 'cancel', waits until it is done, so a
+ * page may ask for a package without awaiting it). From a folder (offline: true) `files` carries the wrapped files
  * they need, path -> string (assets.js); served, it is absent. 'cancel' (params {id})
  * stops a running call, whose promise then rejects with type 'Cancelled'.
  * Every other type goes to nnlab.api.HANDLERS (plus the extra tables asked for).

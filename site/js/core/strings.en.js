@@ -124,6 +124,7 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, en: Obje
   'pj.epoch': 'Epoch',
   'pj.epochValue': 'epoch {epoch} ({k} of {n})',
   'board.legendRuns': 'Runs and downloads ({n})',
+  'pj.scipyFailed': 'scipy could not be loaded ({message}): PCA and t-SNE need it.',
   'board.openOwn': 'Open your own logs',
   'board.loaded': '{runs} run(s) from {files} event file(s), {points} points.',
   'board.noEvents': 'No event files found: a log folder holds files whose names contain "tfevents".',

@@ -124,6 +124,7 @@ globalThis.NNLAB_STRINGS = Object.freeze({ ...globalThis.NNLAB_STRINGS, zh: Obje
   'pj.epoch': '周期',
   'pj.epochValue': '第 {epoch} 个周期（{k} / {n}）',
   'board.legendRuns': '运行与下载（{n}）',
+  'pj.scipyFailed': '无法加载 scipy（{message}）：PCA 和 t-SNE 都需要它。',
   'board.openOwn': '打开你自己的日志',
   'board.loaded': '共 {runs} 个运行，来自 {files} 个事件文件，{points} 个数据点。',
   'board.noEvents': '没有找到事件文件：日志文件夹中应有文件名包含“tfevents”的文件。',

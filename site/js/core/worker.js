@@ -173,17 +173,24 @@ function submit(msg) {
   queueTick();
 }
 
+let loading = Promise.resolve(); // the packages asked for so far: a call sent after a 'load' runs once it is done
+
 self.onmessage = async ({ data: msg }) => {
   try {
     if (msg.type === 'init') {
       booting = booting || Promise.race([boot(msg.id, msg.params || {}), blockedByPolicy()]);
       post(reply(msg.id, 'result', await booting));
     } else if (msg.type === 'load') {
-      await booting;
-      await remember(msg.params.files);
-      await runtime.pyodide.loadPackage(await wheelUrls(msg.params.packages), { messageCallback: () => {} });
+      const done = loading.then(async () => {
+        await booting;
+        await remember(msg.params.files);
+        await runtime.pyodide.loadPackage(await wheelUrls(msg.params.packages), { messageCallback: () => {} });
+      });
+      loading = done.catch(() => {}); // a load that failed says so to its caller and blocks nothing after it
+      await done;
       post(reply(msg.id, 'result', { loaded: msg.params.packages }));
     } else {
+      if (msg.type !== 'cancel') await loading; // in order: after the packages the page asked for before this call
       if (!runtime) await booting;
       if (!runtime) throw new Error('send "init" before any other request');
       submit(msg);

@@ -282,7 +282,10 @@ function embedInBoard(app) {
 }
 
 async function main() {
-  const client = await startPython({ packages: ['scipy'] });
+  const client = await startPython();
+  // scipy (BLAS products, eigh, FFT) loads while the page is already usable and the first data
+  // is fetched; the worker runs every later call after it (see core/protocol.js).
+  client.load(['scipy']).catch((err) => { $('pj-status').textContent = t('pj.scipyFailed', { message: err.message }); });
   let app;
   try {
     app = createApp(client);
