@@ -12,18 +12,18 @@ and prints events/s, MB/s and the ratios. Needs build/site (python3 build.py bui
 """
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "py"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "py"), str(ROOT), str(ROOT / "bench")]
 
 from nnlab.events import read_logdir  # noqa: E402
 from nnlab.events.proto import event_pb2  # noqa: E402
 from nnlab.events.records import encode_many  # noqa: E402
+from _served import served_page  # noqa: E402
 
 BROWSER_JS = """async ({path, size}) => {
   const client = window.nnlab.client;
@@ -113,21 +113,10 @@ def native(root, points):
 
 
 def browser(root, path):
-    from playwright.sync_api import sync_playwright
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(ROOT / "build" / "site", logdir=root)
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=os.environ.get("NNLAB_CHROMIUM") or None,
-                                   args=["--headless", "--no-sandbox", "--disable-gpu"])
-            page = b.new_page()
-            page.goto(f"{url}index.html")
-            page.wait_for_selector('body[data-status="ready"]', timeout=120_000)
-            out = page.evaluate(BROWSER_JS, {"path": path.name, "size": path.stat().st_size})
-            b.close()
-            return out
-    finally:
-        server.shutdown()
+    with served_page(root) as (page, url):
+        page.goto(f"{url}index.html")
+        page.wait_for_selector('body[data-status="ready"]', timeout=120_000)
+        return page.evaluate(BROWSER_JS, {"path": path.name, "size": path.stat().st_size})
 
 
 def main():

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "py"), str(ROOT), str(ROOT / "bench")]
 
 from _logdirs import write_logdir  # noqa: E402
+from _served import served_page  # noqa: E402
 from buildsys.common import cache_dir  # noqa: E402
 
 WATCH = """() => {
@@ -95,39 +96,29 @@ def renderer_mb():
     return total / 1e6
 
 
-def board(root, mb):
-    from playwright.sync_api import sync_playwright
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(ROOT / "build" / "site", logdir=root)
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=os.environ.get("NNLAB_CHROMIUM") or None,
-                                   args=["--headless", "--no-sandbox", "--disable-gpu"])
-            page = b.new_page(viewport={"width": 1440, "height": 900})
-            page.add_init_script(f"({WATCH})()")
-            t0 = time.perf_counter()
-            page.goto(f"{url}board.html")
-            page.wait_for_selector('[data-testid="chart-card"] [data-testid="points-shown"][data-points]', timeout=900_000)
-            first = time.perf_counter() - t0
-            # Every chart of the whole logdir: the read is done (charts drawn while reading come first).
-            page.wait_for_function(f"() => document.querySelector('main.bd').dataset.board === 'ready' && "
-                                   f"({CHARTS})().drawn === ({CHARTS})().cards && ({CHARTS})().cards > 0",
-                                   timeout=1_800_000, polling=100)
-            every = time.perf_counter() - t0
-            longest = page.evaluate("window.benchLongest")
-            memory = renderer_mb()
-            received = page.evaluate(RECEIVED)
-            t1 = time.perf_counter()
-            page.evaluate("""() => { const s = document.querySelector('[data-testid="smoothing"]');
-                s.value = '0.9'; s.dispatchEvent(new Event('input')); }""")
-            page.wait_for_selector('[data-testid="dashboard"][data-smoothed="0.9"]', timeout=600_000)
-            smooth = time.perf_counter() - t1
-            got = page.evaluate(CHARTS)
-            b.close()
-            return {"received": received, "first": first, "every": every, "longest": longest / 1000, "smooth": smooth, "memory": memory,
-                    "cards": got["cards"]}
-    finally:
-        server.shutdown()
+def board(root):
+    with served_page(root, viewport={"width": 1440, "height": 900}) as (page, url):
+        page.add_init_script(f"({WATCH})()")
+        t0 = time.perf_counter()
+        page.goto(f"{url}board.html")
+        page.wait_for_selector('[data-testid="chart-card"] [data-testid="points-shown"][data-points]', timeout=900_000)
+        first = time.perf_counter() - t0
+        # Every chart of the whole logdir: the read is done (charts drawn while reading come first).
+        page.wait_for_function(f"() => document.querySelector('main.bd').dataset.board === 'ready' && "
+                               f"({CHARTS})().drawn === ({CHARTS})().cards && ({CHARTS})().cards > 0",
+                               timeout=1_800_000, polling=100)
+        every = time.perf_counter() - t0
+        longest = page.evaluate("window.benchLongest")
+        memory = renderer_mb()
+        received = page.evaluate(RECEIVED)
+        t1 = time.perf_counter()
+        page.evaluate("""() => { const s = document.querySelector('[data-testid="smoothing"]');
+            s.value = '0.9'; s.dispatchEvent(new Event('input')); }""")
+        page.wait_for_selector('[data-testid="dashboard"][data-smoothed="0.9"]', timeout=600_000)
+        smooth = time.perf_counter() - t1
+        cards = page.evaluate(CHARTS)["cards"]
+    return {"received": received, "first": first, "every": every, "longest": longest / 1000, "smooth": smooth,
+            "memory": memory, "cards": cards}
 
 
 def main():
@@ -139,7 +130,7 @@ def main():
     size = sum(p.stat().st_size for p in root.rglob("*tfevents*")) / 1e6
     print(f"logdir: {size:.0f} MB, {args.runs} runs x 8 tags, {points:,} points ({root})")
     tb = tensorboard(root, args.runs)
-    web = board(root, args.mb)
+    web = board(root)
     from nnlab.events import read_logdir
     import hashlib
     import numpy as np
