@@ -36,6 +36,8 @@ CPYTHON_ONLY = {
         "runs each fuzz case in a worker subprocess with time and memory limits",
     "tests/unit/test_playground_trainer.py::test_numpy_script_reproduces_the_trainers_losses":
         "runs the exported script under CPython, where users run it",
+    "tests/unit/test_playground_runlog.py::test_output_image_is_the_output_heatmap_in_the_playground_colours":
+        "decodes the PNG with Pillow, which the Pyodide test wheels do not include",
     "tests/unit/test_playground_runlog.py::test_tensorboard_reads_the_same_values":
         "runs TensorBoard's EventAccumulator in the examples' venv in a subprocess",
 }

@@ -2,7 +2,7 @@
 
 The real command runs with its own build folder (NNLAB_BUILD) and an empty examples cache
 (NNLAB_EXAMPLES_CACHE; the TensorFlow venv and the data sets stay in the user's cache), in
-quick mode. Set NNLAB_SKIP_EXAMPLES=1 to skip it (it needs the examples' TensorFlow venv).
+quick mode. The examples' TensorFlow venv is made on first use, as `serve` makes it.
 """
 
 import json
@@ -18,8 +18,7 @@ import pytest
 
 from conftest import ROOT, wait_ready
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(os.environ.get("NNLAB_SKIP_EXAMPLES") == "1", reason="NNLAB_SKIP_EXAMPLES=1")]
+pytestmark = pytest.mark.e2e
 SERVED_WITHIN_S = 120  # the site alone: seconds when the caches are warm
 TRAINED_WITHIN_MS = 300_000  # the TensorFlow venv made once, then MNIST in quick mode
 

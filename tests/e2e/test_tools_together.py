@@ -6,7 +6,6 @@ what they show is checked against the Playground's readout and against Python's 
 """
 
 import json
-import os
 import subprocess
 import zipfile
 
@@ -78,14 +77,13 @@ def test_a_logged_run_opens_in_the_board_and_downloads_as_a_logdir(page, site_ur
     reader = read_logdir(tmp_path / "logs")
     assert reader.runs == [RUN]
     assert reader.scalars(RUN, "loss/test").values[-1] == pytest.approx(rows[-1][2], rel=1e-6)
-    if os.environ.get("NNLAB_SKIP_EXAMPLES") != "1":  # TensorBoard itself, from the examples' venv
-        from buildsys import examples
-        code = ("import sys; from tensorboard.backend.event_processing import event_accumulator as ea\n"
-                "a = ea.EventAccumulator(sys.argv[1]); a.Reload(); print(a.Scalars('loss/test')[-1].value)")
-        done = subprocess.run([str(examples.examples_python()), "-c", code, str(tmp_path / "logs" / RUN)],
-                              capture_output=True, text=True, env=examples.example_env())
-        assert done.returncode == 0, done.stderr[-2000:]
-        assert float(done.stdout) == pytest.approx(rows[-1][2], rel=1e-6)
+    from buildsys import examples  # TensorBoard itself, from the examples' venv (made on first use)
+    code = ("import sys; from tensorboard.backend.event_processing import event_accumulator as ea\n"
+            "a = ea.EventAccumulator(sys.argv[1]); a.Reload(); print(a.Scalars('loss/test')[-1].value)")
+    done = subprocess.run([str(examples.examples_python()), "-c", code, str(tmp_path / "logs" / RUN)],
+                          capture_output=True, text=True, env=examples.example_env())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert float(done.stdout) == pytest.approx(rows[-1][2], rel=1e-6)
 
 
 def test_two_runs_side_by_side(page, site_url):
