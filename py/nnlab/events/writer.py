@@ -129,12 +129,9 @@ class EventFile:
     def __init__(self, name):
         self.name = name
         self.chunks = [encode(event(0, file_version=FILE_VERSION))]
-        self.size = len(self.chunks[0])
 
     def add(self, step, **fields):
-        record = encode(event(step, **fields))
-        self.chunks.append(record)
-        self.size += len(record)
+        self.chunks.append(encode(event(step, **fields)))
 
     def take(self):
         """The bytes appended since the last take (the first take starts at the file's beginning)."""

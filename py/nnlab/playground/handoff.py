@@ -62,5 +62,5 @@ def zip_files(files):
                 raise ValueError(f"{path!r} is not a path inside the log folder")
             info = zipfile.ZipInfo(clean, date_time=(2026, 1, 1, 0, 0, 0))  # the same bytes give the same zip
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, bytes(np.asarray(data, np.uint8).tobytes() if not isinstance(data, bytes) else data))
+            z.writestr(info, data if isinstance(data, bytes) else np.asarray(data, np.uint8).tobytes())
     return np.frombuffer(out.getvalue(), np.uint8)
