@@ -22,6 +22,8 @@ import time
 from buildsys import assemble, env, examples, offline, pyodide_tests, snapshot
 from buildsys.common import BUILD, ROOT, SITE_OUT, BuildError, say
 
+TEST_WORKERS = 3
+
 
 def build(with_examples=False):
     t0 = time.perf_counter()
@@ -91,12 +93,24 @@ def cmd_test(args):
     fox = env.firefox()
     if fox:
         test_env["NNLAB_FIREFOX"] = str(fox)
+    say("[test] pytest inside Pyodide: tests/unit again (tests/runtimes.py lists what runs in CPython only),"
+        " beside the CPython lane")
+    log = BUILD / "test-pyodide.log"
+    in_pyodide = pyodide_tests.start(py, args.pytest_args, counts["pyodide"], log)
     say("[test] pytest under CPython: tests/unit and tests/e2e")
-    codes = {"cpython": env.in_venv(py, ["-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args],
-                                    cwd=ROOT, env=test_env).returncode}
-    say("[test] pytest inside Pyodide: tests/unit again (tests/runtimes.py lists what runs in CPython only)")
-    codes["pyodide"] = pyodide_tests.run(py, args.pytest_args, counts["pyodide"])
+    codes = {"cpython": env.in_venv(py, ["-m", "pytest", "-p", "no:cacheprovider", *workers(args.pytest_args),
+                                         *args.pytest_args], cwd=ROOT, env=test_env).returncode}
+    codes["pyodide"] = in_pyodide.wait()
+    say(f"[test] pytest inside Pyodide ({log}):")
+    print(log.read_text(), end="", flush=True)
     return report(codes, counts)
+
+
+def workers(pytest_args):
+    """Parallel workers for the CPython lane unless the caller chose (-n, -p no:xdist): the browser
+    tests mostly wait on pages, so three workers keep both cores of a small machine busy."""
+    chosen = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in pytest_args)
+    return [] if chosen else ["-n", str(TEST_WORKERS), "--dist", "worksteal"]
 
 
 def report(codes, count_files):

@@ -61,15 +61,20 @@ def test_wheels(pip_python):
     return folder
 
 
-def run(pip_python, pytest_args, counts_file):
-    """Run pytest inside Pyodide over tests/unit (or the tests `pytest_args` select); returns its exit code."""
+def start(pip_python, pytest_args, counts_file, log_file):
+    """Start pytest inside Pyodide over tests/unit (or the tests `pytest_args` select) in the background.
+
+    Its output goes to `log_file` (it runs beside the CPython lane, whose output it would
+    interleave); returns the running process.
+    """
     if shutil.which("node") is None:
         raise BuildError("pyodide-tests", "Node.js is not installed",
                          "install Node.js 18+ (Debian: apt-get install nodejs)")
     with Stage("pyodide-tests") as st:
         wheels = test_wheels(pip_python)
-        st.note(f"pytest inside Pyodide {VERSION} (Node.js), on build/site/pyodide")
+        st.note(f"pytest inside Pyodide {VERSION} (Node.js), on build/site/pyodide, output in {log_file}")
     args = list(pytest_args) or ["tests/unit"]
     cmd = ["node", str(RUNNER), str(SITE_OUT / "pyodide"), str(ROOT), str(wheels), str(counts_file),
            "--", "-p", "no:cacheprovider", *args]
-    return subprocess.run(cmd, cwd=ROOT).returncode
+    with open(log_file, "w") as out:
+        return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)

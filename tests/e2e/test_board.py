@@ -7,7 +7,7 @@ import urllib.request
 import numpy as np
 import pytest
 
-from conftest import ROOT, serving, wait_ready
+from conftest import ROOT, logdir_served, wait_ready
 from nnlab.events import read_logdir
 from nnlab.events.proto import event_pb2, summary_pb2, tensor_pb2
 from nnlab.events.records import encode_many
@@ -51,8 +51,8 @@ def logdir(tmp_path):
 
 
 @pytest.fixture
-def served(logdir):
-    with serving(logdir) as url:
+def served(site_server, logdir):
+    with logdir_served(site_server, logdir) as url:
         yield url
 
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, serving, wait_ready
+from conftest import ROOT, logdir_served, wait_ready
 
 pytestmark = pytest.mark.e2e
 CHECKPOINTS = ROOT / "tests/fixtures/checkpoints"
@@ -29,8 +29,8 @@ def logdir(tmp_path):
 
 
 @pytest.fixture
-def served(logdir):
-    with serving(logdir) as url:
+def served(site_server, logdir):
+    with logdir_served(site_server, logdir) as url:
         yield url
 
 

@@ -8,7 +8,7 @@ own place while every other file, card and tab is shown.
 
 import pytest
 
-from conftest import SITE, wait_ready
+from conftest import logdir_served, wait_ready
 from nnlab.board.graph import graph_view
 from nnlab.events import read_logdir
 from nnlab.events.proto import event_pb2, graph_pb2, summary_pb2, tensor_pb2
@@ -72,17 +72,15 @@ def logdir(tmp_path):
 
 
 @pytest.fixture
-def board(page, logdir):
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(SITE, logdir=logdir)
-    page.add_init_script(FAULTS)
-    # The file of run "gone" vanishes between the server's listing and the page's read.
-    page.route("**/logdir/gone/*", lambda route: route.fulfill(status=404, body="gone"))
-    page.goto(f"{url}board.html")
-    wait_ready(page)
-    page.wait_for_selector('main.bd[data-board="ready"], main.bd[data-board="error"]', timeout=90_000)
-    yield page
-    server.shutdown()
+def board(page, site_server, logdir):
+    with logdir_served(site_server, logdir) as url:
+        page.add_init_script(FAULTS)
+        # The file of run "gone" vanishes between the server's listing and the page's read.
+        page.route("**/logdir/gone/*", lambda route: route.fulfill(status=404, body="gone"))
+        page.goto(f"{url}board.html")
+        wait_ready(page)
+        page.wait_for_selector('main.bd[data-board="ready"], main.bd[data-board="error"]', timeout=90_000)
+        yield page
 
 
 def test_a_file_that_cannot_be_read_is_named_and_the_others_open(board):

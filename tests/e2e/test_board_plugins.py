@@ -4,7 +4,7 @@ own summary code (tests/fixtures/events/plugins, make_plugin_logs.py): PR curves
 import numpy as np
 import pytest
 
-from conftest import ROOT, serving, wait_ready
+from conftest import ROOT, logdir_served, wait_ready
 from nnlab.events import read_logdir
 
 pytestmark = pytest.mark.e2e
@@ -12,8 +12,8 @@ PLUGINS = ROOT / "tests/fixtures/events/plugins"
 
 
 @pytest.fixture(scope="module")
-def served():
-    with serving(PLUGINS) as url:
+def served(site_server):
+    with logdir_served(site_server, PLUGINS) as url:
         yield url
 
 

@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from conftest import wait_ready
+from conftest import logdir_served, wait_ready
 from nnlab.events import read_logdir
 from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.summary.writer.record_writer import RecordWriter
@@ -59,11 +59,9 @@ def logdir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def served(logdir):
-    from buildsys.serve import serve_in_thread
-    server, url = serve_in_thread(__import__("conftest").SITE, logdir=logdir)
-    yield url
-    server.shutdown()
+def served(site_server, logdir):
+    with logdir_served(site_server, logdir) as url:
+        yield url
 
 
 def digest(*arrays):
@@ -128,16 +126,15 @@ WATCH_PARTIAL = """(() => {
 })()"""
 
 
-def test_charts_drawn_while_a_many_run_logdir_is_read_are_right_once_it_is_read(page, tmp_path):
+def test_charts_drawn_while_a_many_run_logdir_is_read_are_right_once_it_is_read(page, site_server, tmp_path):
     """12 training-like runs (5 tags every step, 3 every 10th): charts appear before the read ends,
     and once it has ended every card holds every run's points, equal to CPython's reader."""
     from bench._logdirs import write_run
-    from conftest import serving
     for i in range(12):
         write_run(tmp_path / f"run_{i:02d}", 3000, i)
     reader = read_logdir(tmp_path)
     page.add_init_script(WATCH_PARTIAL)
-    with serving(tmp_path) as url:
+    with logdir_served(site_server, tmp_path) as url:
         page.goto(f"{url}board.html")
         wait_ready(page)
         page.wait_for_selector('main.bd[data-board="ready"]', timeout=180_000)

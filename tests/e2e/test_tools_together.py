@@ -90,6 +90,8 @@ def test_two_runs_side_by_side(page, site_url):
     logged_scenario_a(page, site_url, epochs=20)
     page.select_option('select[data-key="learningRate"]', "0.1")
     page.click('[data-testid="reset"]')  # a new network: a new run, named by its learning rate
+    # The reset is done when the new network shows epoch 0 (until then the page still shows run 1's).
+    page.wait_for_function("() => document.querySelector('[data-testid=epoch]').textContent === '000,000'")
     run_until(page, 20)
     board = new_tab(page, '[data-testid="open-in-board"]')
     board.wait_for_selector('main.bd[data-board="ready"]')

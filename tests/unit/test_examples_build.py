@@ -58,9 +58,10 @@ print(json.dumps({folder: describe(folder) for folder in sys.argv[1:]}))
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Train all examples quickly (no cache), then read every run with TensorBoard."""
+    """Train all examples quickly (or take them from the cache, keyed by their sources), then read
+    every run with TensorBoard. (test_serve_first_run trains them with an empty cache.)"""
     out = tmp_path_factory.mktemp("examples")
-    manifest = examples.build_examples(out, quick=True, use_cache=False)
+    manifest = examples.build_examples(out, quick=True)
     folders = [str(out / e["logdir"] / run) for e in manifest["examples"] for run in e["runs"]]
     done = subprocess.run([str(examples.examples_python()), "-c", READ_LOGS, *folders],
                           capture_output=True, text=True, env=examples.example_env())
