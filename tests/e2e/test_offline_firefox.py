@@ -16,27 +16,26 @@ pytestmark = pytest.mark.e2e
 SCRIPT = ROOT / "tests" / "firefox" / "offline.mjs"
 
 
-@pytest.fixture(scope="module")
-def checks(folder, tmp_path_factory):  # noqa: F811
+CHECKS = ("playground", "board", "projector", "embeddings", "handoff", "language")
+
+
+def test_from_a_folder_in_firefox(folder, tmp_path):  # noqa: F811
+    """One Firefox run makes every check (starting it and Pyodide costs most of the time)."""
     fox = os.environ.get("NNLAB_FIREFOX") or ("/usr/bin/firefox-esr" if os.path.exists("/usr/bin/firefox-esr") else "")
     if not fox:
         pytest.skip("Firefox ESR is not installed and build.py could not install it (that needs root and apt-get):"
                     " install firefox-esr (and xvfb), or set NNLAB_FIREFOX to a Firefox, to run the Firefox checks")
-    shots = tmp_path_factory.mktemp("firefox")
     # Headed under a virtual display where there is one: headless Firefox has no WebGL2 without a GPU.
     display = ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24"] if shutil.which("xvfb-run") else []
-    done = subprocess.run([*display, "node", str(SCRIPT), fox, folder, str(shots)], capture_output=True, text=True,
+    done = subprocess.run([*display, "node", str(SCRIPT), fox, folder, str(tmp_path)], capture_output=True, text=True,
                           timeout=900, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])["checks"]
-
-
-@pytest.mark.parametrize("name", ["playground", "board", "projector", "embeddings", "handoff", "language"])
-def test_from_a_folder_in_firefox(checks, name):
-    assert checks[name]["ok"], checks[name]["detail"]
-    if name == "projector" and shutil.which("xvfb-run"):
-        assert "with sprites" in checks[name]["detail"], checks[name]["detail"]
-    if name == "embeddings" and shutil.which("xvfb-run"):
-        assert "word0 … word39" in checks[name]["detail"], checks[name]["detail"]
-    if name == "language":
-        assert checks[name]["detail"].endswith("board.html?lang=zh")
+    checks = json.loads(done.stdout.strip().splitlines()[-1])["checks"]
+    assert sorted(checks) == sorted(CHECKS)
+    failed = {name: c["detail"] for name, c in checks.items() if not c["ok"]}
+    assert not failed, failed
+    detail = {name: c["detail"] for name, c in checks.items()}
+    if shutil.which("xvfb-run"):
+        assert "with sprites" in detail["projector"], detail["projector"]
+        assert "word0 … word39" in detail["embeddings"], detail["embeddings"]
+    assert detail["language"].endswith("board.html?lang=zh"), detail["language"]

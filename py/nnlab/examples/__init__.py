@@ -28,5 +28,6 @@ in nnlab's main environment, which is how the unit tests check them. This
 file imports nothing, so importing the package never pulls in TensorFlow.
 """
 
-# The order the build runs them in; each is ``nnlab.examples.<name>``.
-EXAMPLES = ("mnist_with_summaries", "word2vec_basic", "word2vec_optimized", "audio")
+# The order the build runs them in (first the two the Board and the Projector open on first
+# sight); each is ``nnlab.examples.<name>``.
+EXAMPLES = ("mnist_with_summaries", "word2vec_optimized", "word2vec_basic", "audio")
