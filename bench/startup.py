@@ -9,7 +9,8 @@ Cold: a new browser profile (empty HTTP and code caches). Warm: the browser
 restarted on that profile, so the HTTP cache and V8's compiled-wasm cache are on
 disk, as on a student's second visit (from file:// there is no HTTP cache, so
 warm only helps what the browser keeps itself). Also the megabytes each page
-reads from build/site. Prints medians and the file:// / http ratio per page;
+reads from build/site, and when each page first painted its own controls (first contentful
+paint, served). Prints medians and the file:// / http ratio per page;
 with --reference (another build's site folder, e.g. of the previous commit) also
 that build served, and the served ratio new / reference.
 
@@ -60,8 +61,13 @@ def time_ready(pw, profile, url, exe, base, site):
     ms = (time.perf_counter() - t0) * 1000
     marks = page.evaluate("() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('nnlab:'))"
                           ".map((m) => [m.name.slice(6), Math.round(m.startTime)])")
+    # First contentful paint: the page's own controls (text, buttons) are on screen.
+    paint = page.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN")
     ctx.close()
-    return ms, loaded_bytes(urls, base, site), marks
+    # The page's own mark of ready, ms from navigation: Playwright polls the selector every 0.5 s at
+    # this point, so the wall time above comes up to half a second late.
+    ms = dict(marks).get("ready", ms)
+    return ms, loaded_bytes(urls, base, site), marks, paint
 
 
 def page_url(base, page):
@@ -71,17 +77,21 @@ def page_url(base, page):
 
 
 def measure(pw, base, page, runs, exe, site=SITE):
-    """(median cold ms, median warm ms, bytes read, stage marks of the median cold run)."""
-    cold, warm, size = [], [], 0
+    """(median cold ms, median warm ms, bytes read, stage marks of the median cold run,
+    median first paint cold and warm in ms)."""
+    cold, warm, size, paints = [], [], 0, ([], [])
     url = page_url(base, page)
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as profile:
-            ms, size, marks = time_ready(pw, profile, url, exe, base, site)
+            ms, size, marks, paint = time_ready(pw, profile, url, exe, base, site)
             cold.append((ms, marks))
-            warm.append(time_ready(pw, profile, url, exe, base, site)[0])
+            paints[0].append(paint)
+            again = time_ready(pw, profile, url, exe, base, site)
+            warm.append(again[0])
+            paints[1].append(again[3])
     cold.sort(key=lambda c: c[0])
     mid = cold[len(cold) // 2]
-    return mid[0], statistics.median(warm), size, mid[1]
+    return mid[0], statistics.median(warm), size, mid[1], statistics.median(paints[0]), statistics.median(paints[1])
 
 
 def main():
@@ -107,13 +117,14 @@ def main():
                   + ", ".join(f"{name} {t}" for name, t in floors[variant][3]) + ")", flush=True)
         floor = floors["floor"]
         print(f"{'page':<{width}} {'http cold':>9} {'warm':>6} {'file cold':>9} {'warm':>6} {'file/http cold':>14}"
-              f" {'MB http':>8} {'MB file':>8} {'/floor cold, warm':>18}"
+              f" {'MB http':>8} {'MB file':>8} {'/floor cold, warm':>18} {'paint http cold, warm':>22}"
               + ("   reference http cold / warm, new/ref cold, warm" if ref_base else ""))
         for page in args.pages.split(","):
             h = measure(pw, http_base, page, args.runs, args.chromium)
             f = measure(pw, file_base, page, args.runs, args.chromium)
             line = (f"{page:<{width}} {h[0]:>7.0f}ms {h[1]:>4.0f}ms {f[0]:>7.0f}ms {f[1]:>4.0f}ms {f[0] / h[0]:>13.2f}x"
-                    f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f} {h[0] / floor[0]:>10.2f}x, {h[1] / floor[1]:.2f}x")
+                    f" {h[2] / 1e6:>8.1f} {f[2] / 1e6:>8.1f} {h[0] / floor[0]:>10.2f}x, {h[1] / floor[1]:.2f}x"
+                    f" {h[4]:>14.0f}ms, {h[5]:.0f}ms")
             if ref_base:
                 r = measure(pw, ref_base, page, args.runs, args.chromium, args.reference)
                 line += f"   {r[0]:>5.0f}ms / {r[1]:>4.0f}ms, {h[0] / r[0]:.2f}x, {h[1] / r[1]:.2f}x"

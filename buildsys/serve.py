@@ -19,6 +19,7 @@ import json
 import os
 import re
 import stat
+import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -241,10 +242,17 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(fmt, *args)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that closed a tab mid-download is no error worth a traceback in the terminal."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def make_server(root, port=8000, host="127.0.0.1", verbose=False, logdir=None):
     """A ThreadingHTTPServer serving `root` (and `logdir`'s event files under /logdir/); port 0 picks a free one."""
     handler = functools.partial(SiteHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server = SiteServer((host, port), handler)
     server.verbose = verbose
     server.daemon_threads = True
     server.logdir = None if logdir is None else os.path.realpath(logdir)
