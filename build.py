@@ -148,9 +148,15 @@ def main(argv=None):
     serve.add_argument("--quick-examples", action="store_true",
                        help="train the examples for a few steps only (a fast first look; the tests use it)")
     serve.add_argument("--logdir", help="a TensorBoard log directory the Board opens by itself")
-    test = sub.add_parser("test", help="build and run every test")
+    test = sub.add_parser("test", help="build and run every test (other arguments go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
+    # `test -k foundation`: a leading option is pytest's too (REMAINDER alone takes only what follows
+    # a positional), so whatever argparse does not know goes to pytest, in order, for `test` only.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "test":
+        args.pytest_args = unknown + args.pytest_args
     try:
         if args.command == "build":
             build(with_examples=args.examples)

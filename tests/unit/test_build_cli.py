@@ -4,6 +4,8 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from buildsys.common import ROOT
 
 
@@ -56,3 +58,24 @@ def test_parallel_workers_make_a_cached_thing_once(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", MAKE_ONCE, str(made), str(log)], cwd=ROOT) for _ in range(3)]
     assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
     assert log.read_text() == "start\nend\n"
+
+
+@pytest.mark.parametrize("argv,given", [
+    (["test", "-k", "foundation"], ["-k", "foundation"]),  # as the README shows it
+    (["test", "tests/e2e", "-x"], ["tests/e2e", "-x"]),
+    (["test", "-n", "0", "tests/unit/test_serve.py"], ["-n", "0", "tests/unit/test_serve.py"]),
+    (["test"], []),
+])
+def test_test_passes_its_arguments_to_pytest_in_order(monkeypatch, argv, given):
+    import build
+    seen = []
+    monkeypatch.setattr(build, "cmd_test", lambda args: seen.append(args.pytest_args) or 0)
+    assert build.main(argv) == 0 and seen == [given]
+    assert build.workers(given) == ([] if "-n" in given else ["-n", str(build.TEST_WORKERS), "--dist", "worksteal"])
+
+
+def test_other_commands_refuse_unknown_options(capsys):
+    import build
+    with pytest.raises(SystemExit):
+        build.main(["build", "-k", "x"])
+    assert "unrecognized arguments: -k x" in capsys.readouterr().err
