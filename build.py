@@ -109,8 +109,8 @@ def cmd_test(args):
 
 
 def workers(pytest_args):
-    """Parallel workers for the CPython lane unless the caller chose (-n, -p no:xdist): the browser
-    tests mostly wait on pages, so three workers keep both cores of a small machine busy."""
+    """Parallel workers for the CPython lane unless the caller chose (-n, -p no:xdist): while one
+    worker waits on a page, a server or a subprocess, the others keep both cores of a small machine busy."""
     chosen = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in pytest_args)
     return [] if chosen else ["-n", str(TEST_WORKERS), "--dist", "worksteal"]
 
