@@ -40,7 +40,8 @@ async function ready(page, url) {
  */
 async function until(target, fn, timeout = TIMEOUT) {
   const end = Date.now() + timeout;
-  while (!(await target.evaluate(fn))) {
+  // A page that is navigating has no context to evaluate in yet: that is "not yet" too.
+  while (!(await target.evaluate(fn).catch(() => false))) {
     if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${fn}`);
     await new Promise((r) => setTimeout(r, 100)); // the next look at the page's state
   }
@@ -137,8 +138,9 @@ async function language(page) {
   await ready(page, `${site}index.html`);
   await page.click('[data-testid="lang-zh"]');
   await page.click('header nav a[href*="board.html"]');
-  await page.waitForSelector('html[lang="zh-Hans"]', { timeout: TIMEOUT });
-  return page.url();
+  // The index page is already in Chinese: wait for the Board itself to be (the click navigates later).
+  await until(page, () => location.pathname.endsWith('/board.html') && document.documentElement.lang === 'zh-Hans');
+  return page.evaluate(() => location.href); // the page's own: page.url() can lag a file:// navigation
 }
 
 // Default preferences. With a display (xvfb-run) Firefox runs headed: headless Firefox on a
