@@ -296,3 +296,30 @@ def test_graph_dashboard_folds_scopes_and_colours_by_step(page, served, logdir):
     page.click('[data-testid="lang-zh"]')  # the open details follow the language
     page.wait_for_function("() => document.querySelector('[data-testid=\"graph-details\"]')?.textContent.includes('操作')")
     assert "probs" in page.text_content('[data-testid="graph-details"]')
+
+
+def test_a_run_keeps_its_colour_when_runs_are_added(page, site_server, tmp_path):
+    """As in TensorBoard: a run added later (here one that sorts first) takes the next colour; the
+    others keep theirs."""
+    def write_run(name):
+        ev = event_pb2.Event(step=1, wall_time=1e9)
+        ev.summary.value.add(tag="loss", simple_value=1.0)
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "events.out.tfevents.1.host").write_bytes(bytes(encode_many([ev.SerializeToString()])))
+
+    def colours():
+        return page.eval_on_selector_all('[data-testid="run-item"]', """items => Object.fromEntries(items.map(
+            (i) => [i.dataset.run, i.querySelector('[data-testid="run-color"]').value]))""")
+    write_run("b")
+    write_run("c")
+    with logdir_served(site_server, tmp_path) as url:
+        open_board(page, url)
+        before = colours()
+        assert sorted(before) == ["b", "c"] and before["b"] != before["c"]
+        write_run("a")
+        page.click('[data-testid="reload"]')
+        page.wait_for_selector('[data-testid="run-item"][data-run="a"]')
+        page.wait_for_selector('main.bd[data-board="ready"]')
+        after = colours()
+    assert {r: after[r] for r in before} == before
+    assert after["a"] not in before.values()

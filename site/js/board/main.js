@@ -100,7 +100,7 @@ async function afterRead(view, source, files) {
   view.entries = source.entries;
   view.embeddings = await listEmbeddings(view.client, source.entries);
   view.state.runs = addEmbeddings(view.summary, view.embeddings);
-  view.state.colors = runColors(view.summary.runs);
+  view.state.colors = runColors(view.summary.runs, view.state.colors);
   view.scalars.forget();
   showSummary(view, files);
   root.dataset.board = view.state.runs.length ? 'ready' : 'empty';
@@ -119,7 +119,7 @@ async function partial(view, source, generation) {
     if (generation !== source.generation || root.dataset.board !== 'loading') return;
     view.summary = summary;
     view.state.runs = [...summary.runs];
-    view.state.colors = runColors(summary.runs);
+    view.state.colors = runColors(summary.runs, view.state.colors);
     view.scalars.forget();
     refresh(view);
   } catch { /* the complete read reports what went wrong */ } finally {
@@ -162,6 +162,8 @@ function wireInputs(view, source) {
     const mine = ++view.opening;
     await source.reset('files');
     if (mine !== view.opening) return; // opened again while Python was resetting: the newest wins
+    // The Playground's runs read again keep their colours; anything else starts the palette afresh.
+    if (origin === null || origin !== view.origin || example !== view.example) view.state.colors = new Map();
     view.example = example;
     view.origin = origin;
     ui('reload').hidden = true;

@@ -23,11 +23,19 @@ function pickColor(run, color) {
   try { localStorage.setItem(COLORS_KEY, JSON.stringify(saved)); } catch { /* kept for this page only */ }
 }
 
-/** Colour of each run: the one the user picked (kept across reloads), else TensorBoard's palette by index. */
-export function runColors(runs) {
+/**
+ * Colour of each run: the one the user picked (kept across reloads), else the one it had (`had`,
+ * the same source read before: a run keeps its colour as runs are added), else the next of
+ * TensorBoard's palette, in the order runs first appeared.
+ */
+export function runColors(runs, had = new Map()) {
   const saved = pickedColors();
   const valid = (c) => typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c);
-  return new Map(runs.map((r, i) => [r, valid(saved[r]) ? saved[r] : PALETTE[i % PALETTE.length]]));
+  let next = had.size;
+  return new Map(runs.map((r) => {
+    const own = had.has(r) ? had.get(r) : PALETTE[next++ % PALETTE.length];
+    return [r, valid(saved[r]) ? saved[r] : own];
+  }));
 }
 
 /** Runs that pass the filter and are not hidden. */
