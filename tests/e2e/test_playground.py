@@ -308,3 +308,32 @@ def test_play_waits_for_the_first_network(page, site_url):
     page.wait_for_function("""() => Number(document.querySelector('[data-testid="epoch"]')
         .textContent.replace(/,/g, '')) >= 5""", timeout=60_000)
     assert page.text_content('[data-testid="pg-status"]') == ""
+
+
+def test_keyboard_steps_plays_and_resets_but_not_in_a_field(page, site_url):
+    open_playground(page, site_url, "dataset=circle&seed=3&networkShape=2")
+    assert page.get_attribute('[data-testid="play"]', "title").endswith("(space)")  # the tooltip says so
+    page.keyboard.press("s")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent === '000,001'")
+    page.keyboard.press(" ")
+    page.wait_for_selector('[data-testid="play"][data-playing="true"]', state="attached")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent > '000,003'")
+    page.keyboard.press(" ")
+    wait_idle(page)
+    paused = epoch(page)
+    assert paused > 3 and page.get_attribute('[data-testid="play"]', "data-playing") == "false"
+    page.keyboard.press("r")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"epoch\"]').textContent === '000,000'")
+    # In a field the keys are the field's: space ticks a focused checkbox, an "s" or "r" is typed.
+    page.focus('[data-testid="fast"]')
+    page.keyboard.press(" ")
+    assert page.is_checked('[data-testid="fast"]')
+    x, y = point_on_last_link(page)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    box = page.locator('[data-testid="weight-input"]')
+    box.fill("")
+    box.type("rs 1")
+    assert box.input_value() == "rs 1"
+    assert page.get_attribute('[data-testid="play"]', "data-playing") == "false"
+    assert text(page, "epoch") == "000,000"

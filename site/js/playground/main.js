@@ -12,6 +12,7 @@ import { DATASET_KEY, MAX_LAYERS, MAX_NEURONS, PARAMS, canToggleFeature, parseHa
 import { drawPoints } from '../render/points.js';
 import { UserPoints } from './userdata.js';
 import { PlaygroundView } from './view.js';
+import { bindKeys } from './keys.js';
 
 const root = document.querySelector('main.pg');
 const ui = (id) => root.querySelector(`[data-testid="${id}"]`);
@@ -115,6 +116,7 @@ async function main() {
   ui('play').addEventListener('click', () => session.setPlaying(!session.playing));
   ui('step').addEventListener('click', () => session.stepClicked());
   ui('reset').addEventListener('click', () => session.reset());
+  bindKeys(ui);
   ui('add-layer').addEventListener('click', () => p.changeLayers(1));
   ui('remove-layer').addEventListener('click', () => p.changeLayers(-1));
   ui('regenerate').addEventListener('click', () => {
