@@ -191,7 +191,8 @@ def test_the_language_carries_from_index_to_each_tool(page, folder):
 # Served tests that hold unchanged from a folder: their site_url is the folder's file:// URL.
 AS_SERVED = [("test_playground", n) for n in (
     "test_editing_a_weight_changes_the_output", "test_anchor_link_opens_and_unknown_keys_are_ignored",
-    "test_csv_upload_keeps_good_rows_and_reports_bad_lines", "test_exported_numpy_script_reproduces_the_run")] + [
+    "test_csv_upload_keeps_good_rows_and_reports_bad_lines", "test_exported_numpy_script_reproduces_the_run",
+    "test_keyboard_steps_plays_and_resets_but_not_in_a_field")] + [
     ("test_board", "test_folder_picker_reads_the_fixture_folder"), ("test_board", "test_bad_input_is_reported_not_crashed"),
     ("test_board", "test_dropped_event_files_open_like_picked_ones"),
     ("test_projector_config", "test_config_picked_with_its_files_and_dropped_files"),
