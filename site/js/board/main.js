@@ -163,7 +163,7 @@ function wireInputs(view, source) {
     await source.reset('files');
     if (mine !== view.opening) return; // opened again while Python was resetting: the newest wins
     // The Playground's runs read again keep their colours; anything else starts the palette afresh.
-    if (origin === null || origin !== view.origin || example !== view.example) view.state.colors = new Map();
+    if (origin === null || origin !== view.origin) view.state.colors = new Map();
     view.example = example;
     view.origin = origin;
     ui('reload').hidden = true;
