@@ -23,6 +23,7 @@ CPYTHON_ONLY = {
         "runs the page's state.js in Node.js in a subprocess",
     "tests/unit/test_projector_state.py": "runs the Projector page's state.js in Node.js in a subprocess",
     "tests/unit/test_board_ydomain.py": "runs the Board's ydomain.js in Node.js in a subprocess",
+    "tests/unit/test_board_chart_draw.py": "runs the Board's scalarchart.js in Node.js in a subprocess",
     "tests/unit/test_examples_build.py": "tests build.py's example stage (venvs, TensorFlow), never in a browser",
     "tests/unit/test_examples_data.py": "tests build.py's offline data stage (npm packages on disk)",
     "tests/unit/test_api_imports.py::test_api_starts_with_numpy_only":

@@ -26,7 +26,9 @@ FAULTS = """(() => {
   const send = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (msg, ...rest) {
     const p = msg && msg.params;
-    if (p && typeof p.tag === 'string' && p.tag.startsWith('%s')) p.tag = `${p.tag} (gone)`;
+    const gone = (tag) => (typeof tag === 'string' && tag.startsWith('%s') ? `${tag} (gone)` : tag);
+    if (p && typeof p.tag === 'string') p.tag = gone(p.tag);
+    if (p && Array.isArray(p.series)) p.series = p.series.map(([run, tag]) => [run, gone(tag)]);
     if (p && msg.type === 'board.graph' && window.__failGraph) p.run = 'no such run';
     return send.call(this, msg, ...rest);
   };

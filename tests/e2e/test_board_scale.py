@@ -99,6 +99,47 @@ def test_real_sized_logs_reach_every_card_point_for_point(page, served, logdir):
         assert got == [(t, "mixed", digest(reader.series("mixed", kind, t).steps)) for t in tags], tab
 
 
+CUTS = """() => [...document.querySelectorAll('[data-testid="dashboard"] [data-testid="chart-card"]')].map((e) => {
+    const r = e.querySelector('[data-testid="points-shown"]');
+    return [e.dataset.tag, r.dataset.cut || null, JSON.parse(r.dataset.geometry || 'null'), Number(r.dataset.points)];
+})"""
+
+
+def cpython_cut(reader, tag, geometry):
+    """CPython's cut of a tag's series (every run holding it) for the columns a card used."""
+    from nnlab.board.chart import chart
+    series = [reader.scalars(run, tag) for run in reader.runs if tag in reader.tags(run)["scalars"]]
+    out = chart(series, geometry["smoothing"], geometry["axis"], geometry, geometry["log_y"])
+    return " ".join(digest(p["steps"], p["wall_times"], p["values"], p["smoothed"]) for p in out["series"])
+
+
+def test_each_card_holds_what_cpython_cuts_for_its_columns_and_the_slider_cuts_again(page, served, logdir):
+    """A card holds only the points its columns draw (a few thousand of 200,000), the same points, raw
+    and smoothed, as CPython's nnlab.board.chart gives for the card's geometry; after the smoothing
+    slider and the axis move, again."""
+    reader = read_logdir(logdir)
+    page.goto(f"{served}board.html")
+    wait_ready(page)
+    page.wait_for_selector('main.bd[data-board="ready"]', timeout=180_000)
+    tags = sorted({t for run in reader.runs for t in reader.tags(run)["scalars"]})
+    for smoothing, axis in ((0.6, "step"), (0.95, "wall")):
+        if axis != "step":
+            page.select_option('[data-testid="x-axis"]', axis)
+            page.fill('[data-testid="smoothing"]', str(smoothing))
+            page.wait_for_selector(f'[data-testid="dashboard"][data-smoothed="{smoothing}"]')
+        page.wait_for_function(f"""() => ({CUTS})().every(([, cut, g]) => cut && g.smoothing === {smoothing}
+                                                            && g.axis === '{axis}')""", timeout=120_000)
+        cards = page.evaluate(CUTS)
+        assert [c[0] for c in cards] == tags
+        for tag, cut, geometry, points in cards:
+            assert cut == cpython_cut(reader, tag, geometry), (tag, smoothing, axis)
+            assert points == sum(len(reader.scalars(r, tag)) for r in reader.runs if tag in reader.tags(r)["scalars"])
+    held = page.evaluate("""() => window.nnlab.client.call('board.chart', { series: [['train', 'loss']], smoothing: 0.95,
+        axis: 'wall', geometry: JSON.parse(document.querySelector('[data-tag="loss"] [data-testid="points-shown"]').dataset.geometry) })
+        .then((r) => r.series[0].values.data.length)""")
+    assert held < N_LOSS / 20
+
+
 def test_the_csv_of_200000_points_lists_them_in_order(page, served, logdir):
     s = read_logdir(logdir).scalars("train", "loss")
     page.goto(f"{served}board.html")

@@ -17,6 +17,7 @@ from ..events import hparams as hparams_table
 from ..projector import runfolder
 from . import histograms as hist
 from .graph import graph_view, step_stats_by_node
+from .chart import chart
 from .keras_graph import keras_graph
 from .smoothing import DEFAULT_WEIGHT, smooth
 
@@ -121,11 +122,36 @@ def scalars(ctx, run, tag, smoothing=DEFAULT_WEIGHT):
     return {**_times(s), "values": values, "smoothed": smooth(values, float(smoothing))}
 
 
-def smooth_many(ctx, series, smoothing=DEFAULT_WEIGHT):
-    """Re-smooth several series: `series` is ``[[run, tag], ...]``; returns a list of (n,) float64."""
+def chart_series(ctx, series, smoothing=DEFAULT_WEIGHT, axis="step", geometry=None, log_y=False):
+    """One SCALARS chart: each ``[run, tag]`` of `series` cut to the points the chart's columns draw.
+
+    Parameters
+    ----------
+    series : list of [str, str]
+    smoothing : float
+    axis : str
+        'step', 'relative' or 'wall'.
+    geometry : dict
+        The chart's ``w``, ``left`` and ``step`` (site/js/render/scalarchart.js ``columns``).
+    log_y : bool
+
+    Returns
+    -------
+    dict
+        `nnlab.board.chart.chart`'s result; a series that cannot be read is ``{"error": message}``
+        in its place, and the others are drawn.
+    """
     reader = _reader(ctx)
-    return [smooth(np.asarray(reader.scalars(r, t).values, dtype=np.float64), float(smoothing))
-            for r, t in series]
+    found, errors = [], {}
+    for i, (run, tag) in enumerate(series):
+        try:
+            found.append(reader.scalars(run, tag))
+        except (KeyError, ValueError) as exc:
+            errors[i] = str(exc.args[0] if exc.args else exc)
+    drawn = chart(found, float(smoothing), axis, dict(geometry or {}), bool(log_y))
+    parts = iter(drawn["series"])
+    drawn["series"] = [{"error": errors[i]} if i in errors else next(parts) for i in range(len(series))]
+    return drawn
 
 
 def scalar_export(ctx, run, tag, format="csv"):
@@ -276,7 +302,7 @@ HANDLERS = {
     "board.feed": feed,
     "board.summary": summary,
     "board.scalars": scalars,
-    "board.smooth": smooth_many,
+    "board.chart": chart_series,
     "board.scalar_export": scalar_export,
     "board.histograms": histograms,
     "board.images": images,

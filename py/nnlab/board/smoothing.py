@@ -8,7 +8,8 @@ advance n; a constant series is left as it is.
 The recurrence is evaluated in blocks with numpy so a 200,000-point series
 smooths in milliseconds: inside a block of B points the EMA started from zero is
 ``(1-w) * w**i * cumsum(y_j * w**-j)``; B is chosen so ``w**-B`` stays far from
-overflow, and only the carry between blocks is a Python loop (n/B steps).
+overflow, and only the carry between blocks is a Python loop (n/B steps). Powers of w
+are products, never pow(), so CPython and the browser give the same bits.
 """
 
 import math
@@ -20,29 +21,31 @@ DEFAULT_WEIGHT = 0.6
 _SCALE_LIMIT = 1e12  # largest w**-j used inside a block; keeps cumsum terms finite and accurate
 
 
-def _block_size(w):
-    return int(min(8192, max(1, math.log(_SCALE_LIMIT) / -math.log(w))))
+def _powers(w, n):
+    """w**1 .. w**n, (n,) float64, by repeated multiplication: libm's pow differs in the last bit
+    between CPython's and Pyodide's C libraries, products do not, so both runtimes smooth alike."""
+    return np.cumprod(np.full(n, w, dtype=np.float64))
 
 
 def _ema_finite(y, w):
     """Undebiased EMA ``last`` after each point of an all-finite (m,) series."""
     m = y.size
-    b = _block_size(w)
+    p = _powers(w, 8192)
+    b = max(1, int(np.count_nonzero(p >= 1.0 / _SCALE_LIMIT)))  # w**-b stays under the limit
     nb = -(-m // b)
     padded = np.zeros(nb * b)
     padded[:m] = y
     blocks = padded.reshape(nb, b)
-    j = np.arange(b)
-    inv = w ** -j.astype(np.float64)                    # (b,)
-    local = (1 - w) * (w ** j) * np.cumsum(blocks * inv, axis=1)  # (nb, b): EMA from 0 in each block
-    wb = w ** b
+    wj = np.concatenate([[1.0], p[:b - 1]])              # (b,): w**j, j = 0..b-1
+    local = (1 - w) * wj * np.cumsum(blocks / wj, axis=1)  # (nb, b): EMA from 0 in each block
+    wb = float(p[b - 1])
     carry = np.empty(nb)  # `last` entering each block
     c = 0.0
     ends = local[:, -1].tolist()
     for k in range(nb):
         carry[k] = c
         c = ends[k] + wb * c
-    full = local + carry[:, None] * (w ** (j + 1))[None, :]
+    full = local + carry[:, None] * p[None, :b]
     return full.reshape(-1)[:m]
 
 
@@ -73,6 +76,5 @@ def smooth(values, weight=DEFAULT_WEIGHT):
     if weight == 1.0:
         out[finite] = 0.0  # last never moves from 0 and the divisor is 1
         return out
-    n = np.arange(1, yf.size + 1)
-    out[finite] = _ema_finite(yf, weight) / (1.0 - weight ** n)
+    out[finite] = _ema_finite(yf, weight) / (1.0 - _powers(weight, yf.size))
     return out

@@ -14,14 +14,17 @@ const byIndex = { colorOf: (s, i) => PALETTE[i % PALETTE.length], labelOf: label
 
 async function loadMultiline(view, card, chart, shown) {
   const out = [];
+  const failed = [];
   for (const [run, tag] of chart.series.filter(([run]) => shown.has(run))) {
-    try { out.push(await view.scalars.series(run, tag)); } catch (err) { card.fail(run, err.message); }
+    try { out.push(await view.scalars.series(run, tag)); } catch (err) { failed.push([run, err.message]); }
   }
   card.setSeries(out);
+  for (const [run, message] of failed) card.fail(run, message);
 }
 
 async function loadMargin(view, card, chart, shown) {
   const out = [];
+  const failed = [];
   for (const run of chart.runs.filter((r) => shown.has(r))) {
     for (const m of chart.series) {
       try {
@@ -30,11 +33,12 @@ async function loadMargin(view, card, chart, shown) {
         const aligned = lower.values.length === value.values.length && upper.values.length === value.values.length;
         out.push({ ...value, band: aligned ? { lower: lower.values, upper: upper.values } : null });
       } catch (err) {
-        card.fail(run, err.message);
+        failed.push([run, err.message]);
       }
     }
   }
   card.setSeries(out);
+  for (const [run, message] of failed) card.fail(run, message);
 }
 
 /**
@@ -48,12 +52,16 @@ export async function renderCustomScalars(view, box, dash, runs, rerender) {
   view.scalars.controls(box, rerender);
   const { categories } = await view.client.call('board.custom_scalars');
   if (token !== view.token) return;
+  const shown = new Set(runs);
   const env = { ...view.scalars.env, colors: view.state.colors };
+  view.scalars.unwatch();
   const jobs = [];
   const sections = categories.map((cat) => {
     const cards = cat.charts.map((chart) => {
       const card = new ScalarCard(chart.title, env, chart.kind === 'multiline' ? byIndex : { labelOf: label });
       card.root.dataset.chart = chart.kind;
+      // whole series: the slider and axis controls only need them smoothed again (cached per weight)
+      card.reload = () => (chart.kind === 'multiline' ? loadMultiline : loadMargin)(view, card, chart, shown);
       jobs.push([card, chart]);
       return card;
     });
@@ -63,9 +71,8 @@ export async function renderCustomScalars(view, box, dash, runs, rerender) {
   });
   dash.replaceChildren(...(sections.length ? sections : [el('p', { class: 'hint', text: t('board.customNone') })]));
   view.scalars.adopt(jobs.map(([card]) => card)); // the smoothing slider and axis controls redraw these cards
-  const shown = new Set(runs);
-  for (const [card, chart] of jobs) {
+  for (const [card] of jobs) {
     if (token !== view.token) return;
-    await (chart.kind === 'multiline' ? loadMultiline : loadMargin)(view, card, chart, shown);
+    await card.reload();
   }
 }

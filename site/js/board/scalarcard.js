@@ -3,7 +3,7 @@
  * faint behind the smoothed one, a hover tooltip, downloads and enlarge.
  */
 import { t } from '../core/i18n.js';
-import { drawLines, frame, nearest } from '../render/scalarchart.js';
+import { columns, cssWidth, drawLines, frame, nearest } from '../render/scalarchart.js';
 import { download, el } from '../core/dom.js';
 import { clock, digest, digestsWanted, duration, fmt, safeName } from './dom.js';
 import { yDomain } from '../render/ydomain.js';
@@ -30,7 +30,8 @@ function xFormatter(axis) {
 export class ScalarCard {
   /**
    * @param {string} tag the card's tag (a custom chart's title)
-   * @param {{client, settings: object, tooltip: HTMLElement, colors: Map}} env
+   * @param {{client, settings: object, tooltip: HTMLElement, colors: Map, watch?: (card) => void}} env
+   *   watch: tells the card when it is on screen (only cards on screen are drawn)
    * @param {{colorOf?: (s, i) => string, labelOf?: (s) => string}} [style] custom charts colour and
    *   name their series themselves (several tags of one run); by default a series is its run
    */
@@ -39,26 +40,55 @@ export class ScalarCard {
     this.env = env;
     this.colorOf = style.colorOf || ((s) => env.colors.get(s.run));
     this.labelOf = style.labelOf || ((s) => (s.run === '.' ? t('board.rootRun') : s.run));
-    this.series = []; // [{run, steps, wall, values, smoothed}]
+    this.series = []; // [{run, steps, wall, values, smoothed, points?}]: every point, or the points drawn of `points`
+    this.xRange = null; // the x range of every point, when the series are cut to what is drawn
+    this.onScreen = !env.watch; // without a watcher every card counts as shown
+    this.stale = false; // a redraw was asked for while off screen
+    this.reload = null; // set by the card's owner when its series are cut to the canvas: fetch them again
     this.canvas = el('canvas', { class: 'chart', 'data-testid': 'chart' });
     this.readout = el('span', { class: 'points', 'data-testid': 'points-shown' });
     this.downloads = el('div', { class: 'downloads', 'data-testid': 'downloads' });
     const enlarge = el('button', { type: 'button', class: 'small', 'data-testid': 'enlarge', text: t('board.enlarge'),
-      onclick: () => { this.root.classList.toggle('big'); this.domain = null; this.redraw(); } });
+      onclick: () => { this.root.classList.toggle('big'); this.domain = null; this.refill(); } });
     this.root = el('div', { class: 'bd-card', 'data-testid': 'chart-card', dataset: { tag } }, [
       el('div', { class: 'card-title', text: tag, title: tag }), this.canvas,
       el('div', { class: 'card-foot' }, [this.readout, enlarge]), this.downloads]);
     const draw = () => this.draw();
-    this.redraw = () => env.enqueue(draw); // at most once per frame, within the dashboard's drawing budget
+    // at most once per frame, within the dashboard's drawing budget; off screen, once it is shown
+    this.redraw = () => { if (this.onScreen) env.enqueue(draw); else this.stale = true; };
+    env.watch?.(this);
     this.cursor = NaN;
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
     this.canvas.addEventListener('mouseleave', () => { env.tooltip.hidden = true; this.cursor = NaN; this.redraw(); });
   }
 
-  /** Replace the card's series (one per visible run holding the tag). */
-  setSeries(series) {
+  /** The card came on screen or left it. */
+  shown(on) {
+    this.onScreen = on;
+    if (on && this.stale) { this.stale = false; this.redraw(); }
+  }
+
+  /**
+   * The plot's columns for `stroked` lines (see render/scalarchart.js columns), the canvas sized first.
+   * @returns {{w: number, left: number, step: number}}
+   */
+  geometry(stroked) {
+    this.fit();
+    return columns(cssWidth(this.canvas), stroked);
+  }
+
+  /**
+   * Replace the card's series (one per visible run holding the tag).
+   * @param {object[]} series
+   * @param {number[]|null} [xRange] [x0, x1] of every point when the series hold only the points drawn
+   */
+  setSeries(series, xRange = null) {
     this.series = series;
+    this.xRange = xRange;
     this.domain = null;
+    const total = series.reduce((n, s) => n + (s.points ?? s.values.length), 0);
+    this.readout.dataset.points = String(total);
+    this.root.querySelectorAll('.card-error').forEach((e) => e.remove()); // a new load says again what failed
     const rows = series.map((s) => el('span', { class: 'dl' }, [
       el('span', { class: 'swatch', style: null }), el('span', { text: this.labelOf(s) }),
       el('button', { type: 'button', class: 'link', 'data-testid': 'download-csv', dataset: { run: s.run }, text: 'CSV',
@@ -74,11 +104,22 @@ export class ScalarCard {
     this.stamp(series);
   }
 
-  /** data-digest, when tests want it: one sha256 of steps, wall times and values per run (compared with CPython). */
+  /**
+   * When tests want them: data-digest, one sha256 of every point's step, wall time and value per run
+   * (compared with CPython's reader); for series cut to what is drawn also data-cut, the sha256 of the
+   * points held (with smoothed values) per run, and data-geometry, the columns they were cut for.
+   */
   async stamp(series) {
     if (!digestsWanted()) return;
-    const parts = await Promise.all(series.map((s) => digest(s.steps, s.wall, s.values)));
-    if (series === this.series) this.readout.dataset.digest = parts.join(' ');
+    const full = this.xRange ? await Promise.all(series.map((s) => this.env.full(s.run, s.tag))) : series;
+    const parts = await Promise.all(full.map((s) => digest(s.steps, s.wall, s.values)));
+    const cut = this.xRange ? await Promise.all(series.map((s) => digest(s.steps, s.wall, s.values, s.smoothed))) : [];
+    if (series !== this.series) return;
+    this.readout.dataset.digest = parts.join(' ');
+    if (this.xRange) {
+      this.readout.dataset.cut = cut.join(' ');
+      this.readout.dataset.geometry = JSON.stringify(this.geometryUsed);
+    }
   }
 
   /** A run's series could not be read: say so on this card, leave the others be. */
@@ -95,8 +136,8 @@ export class ScalarCard {
   view() {
     const { axis, logY, ignoreOutliers } = this.env.settings;
     if (!this.domain) {
-      let x0 = Infinity; let x1 = -Infinity;
-      for (const s of this.series) {
+      let [x0, x1] = this.xRange || [Infinity, -Infinity];
+      for (const s of this.xRange ? [] : this.series) {
         const x = xValues(s, axis);
         for (let i = 0; i < x.length; i++) { if (x[i] < x0) x0 = x[i]; if (x[i] > x1) x1 = x[i]; }
       }
@@ -115,12 +156,13 @@ export class ScalarCard {
       const color = this.colorOf(s, i);
       if (s.band) out.push({ x, y: s.values, color, alpha: 0.18, band: s.band }); // a margin chart's lower..upper
       if (smoothing > 0) out.push({ x, y: s.values, color, alpha: 0.25, width: 1 });
-      out.push({ x, y: smoothing > 0 ? s.smoothed : s.values, color, dots: x.length <= 100 });
+      out.push({ x, y: smoothing > 0 ? s.smoothed : s.values, color, dots: (s.points ?? x.length) <= 100 });
     });
     return out;
   }
 
-  draw() {
+  /** Size the canvas's pixels to its box. */
+  fit() {
     const c = this.canvas;
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(200, c.clientWidth);
@@ -129,12 +171,20 @@ export class ScalarCard {
       c.width = Math.round(w * dpr);
       c.height = Math.round(h * dpr);
     }
-    const total = this.series.reduce((n, s) => n + s.values.length, 0);
-    const drawn = drawLines(c, this.lines(), this.view());
-    this.readout.dataset.points = String(total);
+  }
+
+  draw() {
+    this.fit();
+    const total = Number(this.readout.dataset.points);
+    const drawn = drawLines(this.canvas, this.lines(), this.view());
     this.readout.dataset.drawn = String(drawn);
     this.readout.textContent = t('board.pointsShown', { n: total.toLocaleString(), drawn: drawn.toLocaleString() });
     return drawn; // the drawing queue's measure of what this costs to rasterise
+  }
+
+  /** The canvas or the settings changed: series cut to the old columns are fetched again, others redrawn. */
+  refill() {
+    return this.reload ? this.reload() : this.invalidate();
   }
 
   /** Settings changed (axis, log, outliers): recompute the domain and redraw. */

@@ -1,7 +1,8 @@
 /**
  * The SCALARS dashboard: controls (tag filter, split on underscores,
  * smoothing, horizontal axis, log y, ignore outliers) and one card per tag,
- * grouped by the tag's prefix. Smoothing runs in Python (board.smooth).
+ * grouped by the tag’s prefix. Smoothing runs in Python, and so does cutting each series to the
+ * points its chart draws (board.chart): the page holds per chart only what it draws.
  */
 import { t } from '../core/i18n.js';
 import { el } from '../core/dom.js';
@@ -23,11 +24,24 @@ export class ScalarsDashboard {
    * @param {{smoothing: number, axis: string, logY: boolean, ignoreOutliers: boolean, tagFilter: string, split: boolean}} settings
    */
   constructor(env, settings) {
-    this.env = { ...env, settings, enqueue: drawQueue() }; // the charts' redraws share the frames' time
+    const cardOf = new WeakMap();
+    // Only cards on screen (or about to be) are drawn: the others draw when they are scrolled to.
+    this.observer = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => { for (const e of entries) cardOf.get(e.target)?.shown(e.isIntersecting); },
+        { rootMargin: '300px 0px' })
+      : null;
+    const watch = this.observer ? (card) => { cardOf.set(card.root, card); this.observer.observe(card.root); } : undefined;
+    // the charts' redraws share the frames' time; `full` gives every point of a series (downloads aside, only tests ask)
+    this.env = { ...env, settings, enqueue: drawQueue(), watch, full: (run, tag) => this.series(run, tag) };
     this.settings = settings;
-    this.cache = new Map(); // run \0 tag -> series
+    this.cache = new Map(); // run \0 tag -> every point of a series (custom charts and content checks)
     this.cards = [];
-    this.smoothing = { busy: false, again: false };
+    this.reloading = { busy: false, again: false };
+  }
+
+  /** Stop watching the cards shown so far (new ones are about to replace them). */
+  unwatch() {
+    this.observer?.disconnect();
   }
 
   /** Build the controls into `box`. */
@@ -40,17 +54,17 @@ export class ScalarsDashboard {
     split.addEventListener('change', () => { s.split = split.checked; rerender(); });
     const value = el('output', { 'data-testid': 'smoothing-value', text: s.smoothing.toFixed(3) });
     const slider = el('input', { type: 'range', min: '0', max: '0.999', step: '0.001', value: String(s.smoothing), 'data-testid': 'smoothing' });
-    slider.addEventListener('input', () => { s.smoothing = Number(slider.value); value.textContent = s.smoothing.toFixed(3); this.resmooth(); });
+    slider.addEventListener('input', () => { s.smoothing = Number(slider.value); value.textContent = s.smoothing.toFixed(3); this.reloadAll(); });
     const axis = el('select', { 'data-testid': 'x-axis' }, ['step', 'relative', 'wall'].map((a) =>
       el('option', { value: a, text: t(`board.axis.${a}`) })));
     axis.value = s.axis;
-    axis.addEventListener('change', () => { s.axis = axis.value; this.invalidate(); });
+    axis.addEventListener('change', () => { s.axis = axis.value; this.reloadAll(); });
     const logY = el('input', { type: 'checkbox', 'data-testid': 'log-y' });
     logY.checked = s.logY;
-    logY.addEventListener('change', () => { s.logY = logY.checked; this.invalidate(); });
+    logY.addEventListener('change', () => { s.logY = logY.checked; this.reloadAll(); });
     const outliers = el('input', { type: 'checkbox', 'data-testid': 'ignore-outliers' });
     outliers.checked = s.ignoreOutliers;
-    outliers.addEventListener('change', () => { s.ignoreOutliers = outliers.checked; this.invalidate(); });
+    outliers.addEventListener('change', () => { s.ignoreOutliers = outliers.checked; this.reloadAll(); });
     box.replaceChildren(
       control('board.tagFilter', filter),
       el('label', { class: 'toggle' }, [split, el('span', { text: t('board.split') })]),
@@ -87,8 +101,13 @@ export class ScalarsDashboard {
       groups.get(g).push(tag);
     }
     this.cards = [];
+    this.unwatch();
     const sections = [...groups.keys()].sort(natural).map((g) => {
-      const cards = groups.get(g).map((tag) => new ScalarCard(tag, this.env));
+      const cards = groups.get(g).map((tag) => {
+        const card = new ScalarCard(tag, this.env);
+        card.reload = () => this.fill(card, byTag.get(tag), this.renders);
+        return card;
+      });
       this.cards.push(...cards);
       return el('details', { class: 'bd-group', open: true, 'data-testid': 'tag-group', dataset: { group: g } }, [
         el('summary', {}, [el('span', { text: g }), el('span', { class: 'count', text: ` (${cards.length})` })]),
@@ -102,16 +121,36 @@ export class ScalarsDashboard {
   async load(byTag, render) {
     for (const card of this.cards) {
       if (render !== this.renders) return; // rendered again meanwhile (more of the logdir was read): stop
-      const series = [];
-      const failed = [];
-      for (const run of byTag.get(card.tag)) {
-        // One unreadable series costs its own line, not the cards after it.
-        try { series.push(await this.series(run, card.tag)); } catch (err) { failed.push([run, err.message]); }
-        if (render !== this.renders) return;
-      }
-      card.setSeries(series);
-      for (const [run, message] of failed) card.fail(run, message);
+      await this.fill(card, byTag.get(card.tag), render);
     }
+  }
+
+  /**
+   * Fetch a card's series, each cut in the worker to the points the card's columns draw
+   * (nnlab.board.chart): one call per card. One unreadable series costs its own line, not the card.
+   */
+  async fill(card, runs, render) {
+    const { smoothing, axis, logY } = this.settings;
+    const geometry = card.geometry(runs.length * (smoothing > 0 ? 2 : 1));
+    let r;
+    try {
+      r = await this.env.client.call('board.chart', { series: runs.map((run) => [run, card.tag]), smoothing, axis, log_y: logY, geometry });
+    } catch (err) {
+      if (render !== this.renders) return;
+      card.setSeries([]);
+      card.fail(runs.join(', '), err.message);
+      return;
+    }
+    if (render !== this.renders) return;
+    const series = [];
+    const failed = [];
+    r.series.forEach((s, i) => {
+      if (s.error) failed.push([runs[i], s.error]);
+      else series.push({ run: runs[i], tag: card.tag, points: s.points, steps: f64(s.steps), wall: f64(s.wall_times), values: f64(s.values), smoothed: f64(s.smoothed) });
+    });
+    card.geometryUsed = { ...geometry, smoothing, axis, log_y: logY }; // what the series were cut for (tests read it)
+    card.setSeries(series, r.x);
+    for (const [run, message] of failed) card.fail(run, message);
   }
 
   async series(run, tag) {
@@ -134,26 +173,27 @@ export class ScalarsDashboard {
     this.cache.clear();
   }
 
-  invalidate() {
-    for (const c of this.cards) c.invalidate();
-  }
-
-  /** Re-smooth every loaded series in Python; slider moves during a call coalesce into one more call. */
-  async resmooth() {
-    if (this.smoothing.busy) { this.smoothing.again = true; return; }
-    this.smoothing.busy = true;
+  /**
+   * A setting changed (smoothing, axis, log, outliers): every card fetches its series again, those on
+   * screen first; changes meanwhile coalesce into one more pass. data-smoothed on the dashboard then
+   * says which weight every card shows (tests and benchmarks wait on it).
+   */
+  async reloadAll() {
+    if (this.reloading.busy) { this.reloading.again = true; return; }
+    this.reloading.busy = true;
     try {
       do {
-        this.smoothing.again = false;
+        this.reloading.again = false;
         const weight = this.settings.smoothing;
-        const list = [...this.cache.values()];
-        const out = await this.env.client.call('board.smooth', { series: list.map((s) => [s.run, s.tag]), smoothing: weight });
-        list.forEach((s, i) => { s.smoothed = f64(out[i]); s.weight = weight; });
-        for (const c of this.cards) c.redraw();
-        this.dash.dataset.smoothed = String(weight); // every card redrawn with it: tests and benchmarks wait on this
-      } while (this.smoothing.again);
+        const cards = [...this.cards].sort((a, b) => Number(b.onScreen) - Number(a.onScreen));
+        for (const c of cards) {
+          if (this.reloading.again) break; // the slider moved on: start again from the cards on screen
+          await c.refill();
+        }
+        if (!this.reloading.again && this.dash) this.dash.dataset.smoothed = String(weight);
+      } while (this.reloading.again);
     } finally {
-      this.smoothing.busy = false;
+      this.reloading.busy = false;
     }
   }
 }

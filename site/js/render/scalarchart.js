@@ -12,6 +12,21 @@ const MAX_VERTICES = 30_000; // per chart, see drawLines
 
 const PAD = { left: 52, right: 10, top: 8, bottom: 22 };
 
+/** A canvas's width in CSS px, computed as drawLines computes it (the columns depend on it to the last bit). */
+export function cssWidth(canvas) {
+  return canvas.width / (canvas.width / (canvas.clientWidth || canvas.width));
+}
+
+/**
+ * Where a chart of `stroked` lines, `width` CSS px wide, traces them: the plot's width `w` and left
+ * edge `left`, and the column width `step` (px). The Board's worker cuts each series to what these
+ * columns draw (nnlab.board.chart), so this is the one place that decides them.
+ */
+export function columns(width, stroked) {
+  const w = width - PAD.left - PAD.right;
+  return { w, left: PAD.left, step: Math.max(1, Math.ceil((stroked * w * 4) / MAX_VERTICES)) };
+}
+
 /** Nice round tick positions covering [lo, hi]. */
 export function ticks(lo, hi, count = 5) {
   if (!(hi > lo)) return [lo];
@@ -140,7 +155,7 @@ export function drawLines(canvas, lines, view) {
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   const dpr = canvas.width / (canvas.clientWidth || canvas.width);
   ctx.scale(dpr, dpr);
-  const f = frame(canvas.width / dpr, canvas.height / dpr, view);
+  const f = frame(cssWidth(canvas), canvas.height / dpr, view);
   drawAxes(ctx, f, view);
   ctx.save();
   ctx.beginPath();
@@ -149,8 +164,7 @@ export function drawLines(canvas, lines, view) {
   let drawn = 0;
   // Rasterising is the cost (a software canvas strokes ~0.3 M vertices/s): columns get wider as lines
   // are added, so a chart of 100 runs (200 lines) stays near MAX_VERTICES, one of a few runs pixel-exact.
-  const stroked = lines.filter((l) => !l.band).length;
-  const step = Math.max(1, Math.ceil((stroked * f.w * 4) / MAX_VERTICES));
+  const { step } = columns(cssWidth(canvas), lines.filter((l) => !l.band).length);
   for (const line of lines) {
     if (line.band) {
       fillBand(ctx, f, line.x, line.band, view.logY, line.color, line.alpha ?? 0.2);
