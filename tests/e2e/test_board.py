@@ -323,3 +323,30 @@ def test_a_run_keeps_its_colour_when_runs_are_added(page, site_server, tmp_path)
         after = colours()
     assert {r: after[r] for r in before} == before
     assert after["a"] not in before.values()
+
+
+def test_only_cards_on_screen_are_drawn_and_a_card_scrolled_to_draws(page, site_server, tmp_path):
+    """40 tags: every card has its points (data-points), but only those on screen are drawn
+    (data-drawn); the last card draws once it is scrolled into view."""
+    events = []
+    for step in range(300):
+        ev = event_pb2.Event(step=step, wall_time=1e9 + step)
+        for k in range(40):
+            ev.summary.value.add(tag=f"metric_{k:02d}", simple_value=float(np.sin(step / 10 + k)))
+        events.append(ev.SerializeToString())
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "events.out.tfevents.1.host").write_bytes(bytes(encode_many(events)))
+    state = """() => [...document.querySelectorAll('[data-testid="chart-card"]')].map((c) => {
+        const r = c.querySelector('[data-testid="points-shown"]');
+        return [c.dataset.tag, Number(r.dataset.points || -1), r.dataset.drawn !== undefined]; })"""
+    with logdir_served(site_server, tmp_path) as url:
+        open_board(page, url)
+        page.wait_for_function(f"() => ({state})().length === 40 && ({state})().every(([, n]) => n === 300)")
+        page.wait_for_function(f"() => ({state})()[0][2]")  # the first card is on screen: drawn
+        cards = page.evaluate(state)
+        assert not cards[-1][2]  # the last is far below: not drawn
+        assert 0 < sum(d for _, _, d in cards) < 40
+        page.locator('[data-testid="chart-card"][data-tag="metric_39"]').scroll_into_view_if_needed()
+        page.wait_for_function(f"() => ({state})()[39][2]")
+        drawn = page.get_attribute('[data-tag="metric_39"] [data-testid="points-shown"]', "data-drawn")
+    assert int(drawn) > 0

@@ -109,10 +109,12 @@ def kept(x, y, geometry, log_y=False):
     key = np.where(gap, 0.0, y)
     lows = _first_where(key == np.minimum.reduceat(key, starts)[run_id], run_id)
     highs = _first_where(key == np.maximum.reduceat(key, starts)[run_id], run_id)
-    return np.unique(np.concatenate([starts, ends, lows, highs]))
+    mask = np.zeros(n, dtype=bool)
+    mask[starts] = mask[ends] = mask[lows] = mask[highs] = True
+    return np.flatnonzero(mask)
 
 
-def chart(series, smoothing, axis, geometry, log_y=False):
+def chart(series, smoothing, axis, geometry, log_y=False, raw_cuts=None):
     """The points a chart of several series draws, raw and smoothed.
 
     Parameters
@@ -124,6 +126,9 @@ def chart(series, smoothing, axis, geometry, log_y=False):
     geometry : dict
         ``w``, ``left``, ``step`` as in `columns`; x0 and x1 are computed here, over every series.
     log_y : bool
+    raw_cuts : dict, optional
+        Kept points of raw lines by (series, columns), carried between calls: moving the smoothing
+        slider cuts only the smoothed lines again.
 
     Returns
     -------
@@ -141,15 +146,22 @@ def chart(series, smoothing, axis, geometry, log_y=False):
     x0, x1 = x_range(xs)
     geo = {"w": w, "left": left, "step": step, "x0": x0, "x1": x1}
     out = []
+    raw_cuts = {} if raw_cuts is None else raw_cuts
     for s, x in zip(series, xs):
         values = np.asarray(s.values, dtype=np.float64)
-        smoothed = smooth(values, float(smoothing))
+        smoothed = smooth(values, float(smoothing)) if smoothing > 0 else values
         if values.size <= SHORT:
             idx = np.arange(values.size)
         else:
-            idx = kept(x, values, geo, log_y)
-            if smoothing > 0:
-                idx = np.union1d(idx, kept(x, smoothed, geo, log_y))
+            key = (s.run, s.tag, values.size, axis, bool(log_y), *sorted(geo.items()))
+            if key not in raw_cuts:
+                raw_cuts[key] = kept(x, values, geo, log_y)
+            idx = raw_cuts[key]
+            if smoothing > 0:  # both lines' points, in order (a mask: linear, where union1d sorts)
+                mask = np.zeros(values.size, dtype=bool)
+                mask[idx] = True
+                mask[kept(x, smoothed, geo, log_y)] = True
+                idx = np.flatnonzero(mask)
         out.append({"points": int(values.size), "steps": np.asarray(s.steps, dtype=np.float64)[idx],
                     "wall_times": np.asarray(s.wall_times, dtype=np.float64)[idx],
                     "values": values[idx], "smoothed": smoothed[idx]})

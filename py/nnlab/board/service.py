@@ -22,6 +22,8 @@ from .keras_graph import keras_graph
 from .smoothing import DEFAULT_WEIGHT, smooth
 
 STORE_KEY = "board"
+CUTS_KEY = "board.cuts"  # raw lines' kept points by series and columns (see chart.chart)
+MAX_CUTS = 4096
 
 
 def _reader(ctx):
@@ -50,6 +52,7 @@ def embedding_configs(ctx, paths):
 def reset(ctx):
     """Forget every file read so far (a new folder is being opened)."""
     ctx.store[STORE_KEY] = LogdirReader()
+    ctx.store.pop(CUTS_KEY, None)
     return {"ok": True}
 
 
@@ -69,6 +72,7 @@ def feed(ctx, files):
     """
     reader = _reader(ctx)
     changed = reader.update({p: _bytes(d) for p, d in files.items()})
+    ctx.store.pop(CUTS_KEY, None)  # a series that grew is cut again (its length is in the key too)
     return {"changed": changed, "offsets": reader.offsets, "records": reader.records}
 
 
@@ -148,7 +152,10 @@ def chart_series(ctx, series, smoothing=DEFAULT_WEIGHT, axis="step", geometry=No
             found.append(reader.scalars(run, tag))
         except (KeyError, ValueError) as exc:
             errors[i] = str(exc.args[0] if exc.args else exc)
-    drawn = chart(found, float(smoothing), axis, dict(geometry or {}), bool(log_y))
+    cuts = ctx.store.setdefault(CUTS_KEY, {})
+    if len(cuts) > MAX_CUTS:  # bounded: the cards of a few geometries
+        cuts.clear()
+    drawn = chart(found, float(smoothing), axis, dict(geometry or {}), bool(log_y), cuts)
     parts = iter(drawn["series"])
     drawn["series"] = [{"error": errors[i]} if i in errors else next(parts) for i in range(len(series))]
     return drawn

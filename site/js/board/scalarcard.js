@@ -44,6 +44,7 @@ export class ScalarCard {
     this.xRange = null; // the x range of every point, when the series are cut to what is drawn
     this.onScreen = !env.watch; // without a watcher every card counts as shown
     this.stale = false; // a redraw was asked for while off screen
+    this.outdated = false; // the settings changed while off screen: fetch the series when shown
     this.reload = null; // set by the card's owner when its series are cut to the canvas: fetch them again
     this.canvas = el('canvas', { class: 'chart', 'data-testid': 'chart' });
     this.readout = el('span', { class: 'points', 'data-testid': 'points-shown' });
@@ -65,6 +66,7 @@ export class ScalarCard {
   /** The card came on screen or left it. */
   shown(on) {
     this.onScreen = on;
+    if (on && this.outdated) { this.outdated = false; this.refill(); return; }
     if (on && this.stale) { this.stale = false; this.redraw(); }
   }
 

@@ -174,9 +174,9 @@ export class ScalarsDashboard {
   }
 
   /**
-   * A setting changed (smoothing, axis, log, outliers): every card fetches its series again, those on
-   * screen first; changes meanwhile coalesce into one more pass. data-smoothed on the dashboard then
-   * says which weight every card shows (tests and benchmarks wait on it).
+   * A setting changed (smoothing, axis, log, outliers): every card on screen fetches its series again,
+   * the others when they are scrolled to; changes meanwhile coalesce into one more pass. data-smoothed
+   * on the dashboard then says which weight every card on screen shows (tests and benchmarks wait on it).
    */
   async reloadAll() {
     if (this.reloading.busy) { this.reloading.again = true; return; }
@@ -185,9 +185,9 @@ export class ScalarsDashboard {
       do {
         this.reloading.again = false;
         const weight = this.settings.smoothing;
-        const cards = [...this.cards].sort((a, b) => Number(b.onScreen) - Number(a.onScreen));
-        for (const c of cards) {
-          if (this.reloading.again) break; // the slider moved on: start again from the cards on screen
+        for (const c of this.cards) c.outdated = !c.onScreen; // those off screen fetch theirs when shown
+        for (const c of this.cards.filter((x) => x.onScreen)) {
+          if (this.reloading.again) break; // the slider moved on: start again
           await c.refill();
         }
         if (!this.reloading.again && this.dash) this.dash.dataset.smoothed = String(weight);
